@@ -1,0 +1,254 @@
+#' Sample an unnormalised density by Gaussian mixture approximation
+#'
+#' Draws from a density known only up to a constant, through evaluations of
+#' its logarithm (no gradients). Gaussian components are placed over a box
+#' (or at given means), a fixed bank of `points_per_component` points is
+#' drawn from each and `log_density` is evaluated once at every bank point.
+#' The mixture weights are then fitted by minimising a sample estimate of
+#' the Kullback-Leibler divergence KL(q || p), by mirror descent
+#' (`"wgma-md"`) or projected gradient descent (`"wgma-pgd"`), and the
+#' output draws are a resample of the bank by the fitted weights.
+#'
+#' @section Placement:
+#' Give either a box, `lower` and `upper`, or initial component `means`.
+#' With a box the components lie on a regular grid in one and two
+#' dimensions and at uniform random points in more; the box also sets the
+#' default component variance. With `means` there is one component per row
+#' and the default variance comes from the spacing of the means. A numeric
+#' vector given as `means` is read as one column: one-dimensional means,
+#' one component per element; for a single mean in `d` dimensions give a
+#' one-row matrix, `matrix(mu, nrow = 1)`.
+#'
+#' @section The target:
+#' `-Inf` means "outside the support" and is a legal value. `NaN`, `NA`
+#' and `+Inf` are counted (diagnostic `invalid`) and treated as outside the
+#' support. If no bank point has a finite value the run fails. An error in
+#' `log_density` stops the run with an error that quotes its message and
+#' the point it failed at; so does a return value of the wrong length or
+#' type. Warnings from `log_density` are collected and re-issued after the
+#' run. Ctrl-C stops the run with an error.
+#'
+#' Arguments in `...` go to `log_density`. Their names must not be a prefix
+#' of an argument of `gma_sample()` (R matches those partially first).
+#'
+#' @param log_density A function returning the log of the unnormalised
+#'   density. Called as `log_density(x, ...)` with `x` a named numeric
+#'   vector (one point) it must return one number; with
+#'   `vectorized = TRUE` it is called with a matrix holding one point per
+#'   row (n x d, named columns) and must return a numeric vector of length
+#'   n.
+#' @param lower,upper Numeric vectors of equal length d: a finite box,
+#'   `lower < upper` in every coordinate. `names(lower)` name the columns of
+#'   the result.
+#' @param means A numeric matrix with one initial component mean per row
+#'   (N x d), used instead of a box; its column names name the columns of
+#'   the result. See *Placement*.
+#' @param n_draws Number of output draws; `NULL` for the library's default
+#'   (components x points per component).
+#' @param method `"wgma-md"` (mirror descent, the default) or `"wgma-pgd"`
+#'   (projected gradient descent).
+#' @param components Number of components N, a whole number >= 1; `NULL`
+#'   for the library's default (50 in 1-D, 15 x 15 in 2-D, 40 per dimension
+#'   but at most 400 in more). With `means` it is `nrow(means)`.
+#' @param points_per_component Bank points per component M, a whole number
+#'   >= 2; `NULL` for the library's default (30).
+#' @param iterations Number of weight updates, a whole number >= 1; `NULL`
+#'   for the library's default (500).
+#' @param step_size Initial step size, a number > 0; `NULL` for the
+#'   library's default (1 for mirror descent, 0.1 for projected gradient).
+#' @param cov_scale Isotropic component variance, a number > 0; `NULL` to
+#'   let the library choose it from the box or the means.
+#' @param schedule Step size schedule: `"inverse"` (step_size / k, the
+#'   default) or `"inverse-sqrt"` (step_size / sqrt(k)).
+#' @param resampling How the draws are taken from the bank: `"stratified"`
+#'   (a component by weight, then one of its points; the default) or
+#'   `"systematic"`.
+#' @param vectorized `TRUE` if `log_density` takes a matrix of points, one
+#'   per row; `FALSE` (the default) to call it once per point.
+#' @param seed Seed of the sampler's random stream, a whole number >= 0.
+#'   `NULL` (the default) takes one from R's random number generator, so
+#'   [set.seed()] makes a run reproducible.
+#' @param verbose `TRUE` to print the library's progress messages.
+#' @param ... Further arguments to `log_density`.
+#'
+#' @return An object of class `gma_fit`, a list with
+#'   \describe{
+#'   \item{draws}{numeric matrix, one draw per row (n_draws x d), with
+#'     named columns;}
+#'   \item{mixture}{the fitted mixture: `weights` (length N), `means`
+#'     (N x d matrix) and `covariances` (d x d x N array);}
+#'   \item{diagnostics}{named list: `draws`, `components`, `evaluations`
+#'     (target evaluations), `invalid` (NaN or +Inf values), `outside`
+#'     (bank points outside the support), `weight_entropy`,
+#'     `effective_components` (exp of the weight entropy), `elbo` (the
+#'     fit's estimate of E_q(log p - log q), at most log Z) and `run_time`
+#'     (seconds);}
+#'   \item{method}{the method used;}
+#'   \item{settings}{named list of the settings the run used, as reported
+#'     by the library, with the options and the seed;}
+#'   \item{call}{the call.}
+#'   }
+#' @seealso [print.gma_fit()], [summary.gma_fit()].
+#' @export
+#' @examples
+#' # A correlated Gaussian in two dimensions, on a box.
+#' log_p <- function(x) {
+#'   -0.5 * (x[1]^2 - 1.6 * x[1] * x[2] + x[2]^2) / (1 - 0.8^2)
+#' }
+#' set.seed(1)
+#' fit <- gma_sample(log_p, lower = c(a = -5, b = -5), upper = c(5, 5),
+#'                   components = 49, points_per_component = 20,
+#'                   iterations = 100)
+#' fit
+#' cor(fit$draws)
+#'
+#' # The same target, vectorized: one point per row.
+#' log_p_rows <- function(x) {
+#'   -0.5 * (x[, 1]^2 - 1.6 * x[, 1] * x[, 2] + x[, 2]^2) / (1 - 0.8^2)
+#' }
+#' fit2 <- gma_sample(log_p_rows, lower = c(-5, -5), upper = c(5, 5),
+#'                    components = 49, points_per_component = 20,
+#'                    iterations = 100, vectorized = TRUE, seed = 3)
+#' summary(fit2)
+#'
+#' # One dimension, starting from given means, with an extra argument.
+#' log_gamma <- function(x, shape) {
+#'   if (x <= 0) -Inf else (shape - 1) * log(x) - x
+#' }
+#' fit3 <- gma_sample(log_gamma, means = c(1, 3, 5, 7, 9), shape = 3,
+#'                    points_per_component = 50, seed = 1)
+#' colMeans(fit3$draws)
+gma_sample <- function(log_density, lower = NULL, upper = NULL,
+                       means = NULL, n_draws = NULL,
+                       method = c("wgma-md", "wgma-pgd"),
+                       components = NULL, points_per_component = NULL,
+                       iterations = NULL, step_size = NULL,
+                       cov_scale = NULL,
+                       schedule = c("inverse", "inverse-sqrt"),
+                       resampling = c("stratified", "systematic"),
+                       vectorized = FALSE, seed = NULL, verbose = FALSE,
+                       ...) {
+  call <- match.call()
+
+  # Step 1: check the arguments, in the order of the signature.
+  if (!is.function(log_density)) {
+    stop_arg("log_density must be a function, not ",
+             show_value(log_density))
+  }
+  place <- check_placement(lower, upper, means)
+  params <- c(draws = check_whole(n_draws, "n_draws", 1),
+              components = check_whole(components, "components", 1),
+              points_per_component = check_whole(points_per_component,
+                                                 "points_per_component", 2),
+              iterations = check_whole(iterations, "iterations", 1),
+              step_size = check_positive(step_size, "step_size"),
+              cov_scale = check_positive(cov_scale, "cov_scale"))
+  options <- c(method = check_choice(method, c("wgma-md", "wgma-pgd"),
+                                     "method"),
+               schedule = check_choice(schedule,
+                                       c("inverse", "inverse-sqrt"),
+                                       "schedule"),
+               resampling = check_choice(resampling,
+                                         c("stratified", "systematic"),
+                                         "resampling"))
+  check_flag(vectorized, "vectorized")
+  check_flag(verbose, "verbose")
+
+  # Step 2: with means, the number of components is nrow(means).
+  if (!is.null(place$means) && !is.null(components)) {
+    if (components != nrow(place$means)) {
+      stop_arg("components must equal nrow(means) = ", nrow(place$means),
+               " when means are given, not ", show_value(components))
+    }
+    params <- params[names(params) != "components"]
+  }
+
+  # Step 3: the seed last, so that argument errors leave R's RNG alone.
+  seed <- check_seed(seed)
+
+  # Step 4: run, with the target wrapped so no R condition escapes it.
+  target <- make_target(function(x) log_density(x, ...), vectorized,
+                        place$names)
+  if (is.null(params)) params <- numeric()
+  params <- c(params, progress_every = 1)
+  res <- .gma_run(target$fn, place$dim, place$lower, place$upper,
+                  if (is.null(place$means)) NULL else t(place$means),
+                  params, options, seed, verbose, setting_names)
+
+  # Step 5: report the log and the warnings of log_density.
+  if (verbose) for (line in res$log) message("gma: ", line)
+  for (w in target$warnings()) {
+    warning("log_density: ", w, call. = FALSE)
+  }
+
+  # Step 6: turn a failure into an R error.
+  if (res$status != 0L) stop_run(res)
+
+  # Step 7: the fit.
+  new_fit(res, place$names, options, seed, vectorized, call)
+}
+
+# Parameters read back after a run, for the settings of the fit.
+setting_names <- c("components", "points_per_component", "iterations",
+                   "step_size", "cov_scale", "draws", "threads",
+                   "batch_size", "progress_every")
+
+# Raise the R error for a failed run (res from .gma_run()).
+stop_run <- function(res) {
+  # Step 1: Ctrl-C, in log_density or between iterations.
+  interrupted <- (isTRUE(res$target_failed) &&
+                    identical(res$failure_kind, "interrupt")) ||
+    isTRUE(res$interrupted)
+  if (interrupted) {
+    stop(gma_condition("gma_sample() was interrupted; no results are kept",
+                       "gma_interrupted"))
+  }
+
+  # Step 2: an error in log_density, or a wrong return value.
+  if (isTRUE(res$target_failed)) {
+    stop(gma_condition(res$failure_message, "gma_target_error"))
+  }
+
+  # Step 3: no finite value at any bank point.
+  lib <- if (nzchar(res$error)) res$error else res$status_string
+  if (res$status == -5L) {
+    stop(gma_condition(paste0(
+      "log_density is -Inf, NaN or +Inf at every bank point (", lib,
+      "); check that the box or the means cover the support"),
+      "gma_target_error"))
+  }
+
+  # Step 4: anything else the library refused or failed at.
+  stop(gma_condition(paste0("libgma: ", lib), "gma_library_error"))
+}
+
+# An error condition of class cls (and "gma_error"), without a call.
+gma_condition <- function(message, cls) {
+  structure(class = c(cls, "gma_error", "error", "condition"),
+            list(message = message, call = NULL))
+}
+
+# Build the gma_fit from the results of a run.
+new_fit <- function(res, names, options, seed, vectorized, call) {
+  # Step 1: name the draws and the mixture's dimensions.
+  draws <- res$draws
+  colnames(draws) <- names
+  means <- res$means
+  colnames(means) <- names
+  covs <- res$covariances
+  dimnames(covs) <- list(names, names, NULL)
+
+  # Step 2: the settings: the library's parameters, options and seed.
+  settings <- c(as.list(res$params), as.list(options),
+                list(seed = seed, vectorized = vectorized))
+
+  structure(
+    list(draws = draws,
+         mixture = list(weights = res$weights, means = means,
+                        covariances = covs),
+         diagnostics = as.list(res$diagnostics),
+         method = unname(options["method"]),
+         settings = settings,
+         call = call),
+    class = "gma_fit")
+}

@@ -1,0 +1,120 @@
+# Methods for gma_fit: print, summary, and the conversion to posterior's
+# draws matrix.
+
+# Per-column table of the draws: mean, sd and quantiles.
+draws_table <- function(draws) {
+  probs <- c(0.025, 0.5, 0.975)
+  q <- apply(draws, 2L, stats::quantile, probs = probs, names = FALSE)
+  q <- matrix(q, nrow = length(probs))
+  out <- data.frame(mean = colMeans(draws),
+                    sd = apply(draws, 2L, stats::sd),
+                    q2.5 = q[1L, ], q50 = q[2L, ], q97.5 = q[3L, ],
+                    row.names = colnames(draws))
+  names(out) <- c("mean", "sd", "2.5%", "50%", "97.5%")
+  out
+}
+
+# One line of the key figures of a fit.
+fit_header <- function(x) {
+  d <- x$diagnostics
+  c(sprintf("Gaussian mixture approximation sample, method %s", x$method),
+    sprintf("  %d dimension%s, %d draws, %d components (%.1f effective)",
+            ncol(x$draws), if (ncol(x$draws) == 1L) "" else "s",
+            as.integer(d$draws), as.integer(d$components),
+            d$effective_components),
+    sprintf("  %d log-density evaluations, run time %.3g s",
+            as.integer(d$evaluations), d$run_time))
+}
+
+#' Print a gma_fit
+#'
+#' Shows the method, the dimension, the numbers of draws, components and
+#' target evaluations, the effective number of components, the run time
+#' and, per column of the draws, the mean, standard deviation and the
+#' 2.5%, 50% and 97.5% quantiles.
+#'
+#' @param x A `gma_fit` from [gma_sample()].
+#' @param digits Significant digits for the table.
+#' @param ... Not used.
+#' @return `x`, invisibly.
+#' @export
+#' @examples
+#' fit <- gma_sample(function(x) -0.5 * sum(x^2), lower = c(-5, -5),
+#'                   upper = c(5, 5), components = 25,
+#'                   points_per_component = 20, iterations = 50, seed = 1)
+#' print(fit)
+print.gma_fit <- function(x, digits = 3L, ...) {
+  cat(fit_header(x), sep = "\n")
+  cat("\n")
+  print(draws_table(x$draws), digits = digits)
+  invisible(x)
+}
+
+#' Summarise a gma_fit
+#'
+#' @param object A `gma_fit` from [gma_sample()].
+#' @param ... Not used.
+#' @return An object of class `summary.gma_fit`: a list with `table` (a
+#'   data frame with one row per column of the draws: mean, sd, 2.5%, 50%
+#'   and 97.5% quantiles), `diagnostics` (the fit's diagnostics), `method`
+#'   and `settings`. It has a print method.
+#' @export
+#' @examples
+#' fit <- gma_sample(function(x) -0.5 * sum(x^2), lower = c(-5, -5),
+#'                   upper = c(5, 5), components = 25,
+#'                   points_per_component = 20, iterations = 50, seed = 1)
+#' s <- summary(fit)
+#' s
+#' s$table
+summary.gma_fit <- function(object, ...) {
+  structure(list(table = draws_table(object$draws),
+                 diagnostics = object$diagnostics,
+                 method = object$method,
+                 settings = object$settings,
+                 header = fit_header(object)),
+            class = "summary.gma_fit")
+}
+
+#' @rdname summary.gma_fit
+#' @param x A `summary.gma_fit`.
+#' @param digits Significant digits.
+#' @export
+print.summary.gma_fit <- function(x, digits = 4L, ...) {
+  # Step 1: the key figures and the table.
+  cat(x$header, sep = "\n")
+  cat("\nDraws:\n")
+  print(x$table, digits = digits)
+
+  # Step 2: every diagnostic, one per line.
+  cat("\nDiagnostics:\n")
+  d <- unlist(x$diagnostics)
+  print(data.frame(value = signif(d, digits), row.names = names(d)))
+
+  # Step 3: the settings, one line.
+  s <- vapply(x$settings, function(v) format(v), "")
+  cat("\nSettings:", paste0(names(s), " = ", s, collapse = ", "), "\n",
+      fill = TRUE)
+  invisible(x)
+}
+
+#' Convert a gma_fit to a posterior draws matrix
+#'
+#' A method for `posterior::as_draws_matrix()`, available when the
+#' `posterior` package is installed. The draws become a `draws_matrix`
+#' with one chain.
+#'
+#' @param x A `gma_fit` from [gma_sample()].
+#' @param ... Not used.
+#' @return A `posterior::draws_matrix`.
+#' @exportS3Method posterior::as_draws_matrix
+#' @examples
+#' if (requireNamespace("posterior", quietly = TRUE)) {
+#'   fit <- gma_sample(function(x) -0.5 * sum(x^2), lower = c(-5, -5),
+#'                     upper = c(5, 5), components = 25,
+#'                     points_per_component = 20, iterations = 50,
+#'                     seed = 1)
+#'   posterior::summarise_draws(posterior::as_draws_matrix(fit))
+#' }
+as_draws_matrix.gma_fit <- function(x, ...) {
+  posterior::as_draws_matrix(x$draws)
+}

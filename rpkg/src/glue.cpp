@@ -1,0 +1,348 @@
+// glue.cpp: the R interface to libgma, written against the C API (gma.h).
+//
+// R must never be entered in a way that can longjmp through libgma's
+// frames, and no C++ exception may leave a callback. So:
+//   - the target callback calls an R closure (built by R code) inside
+//     R_ToplevelExec(); the closure catches every R condition itself and
+//     returns either the values or a c(kind, message) character vector;
+//   - the progress hook checks for Ctrl-C inside R_ToplevelExec();
+//   - the log hook only stores the messages, which R code prints later;
+//   - every status and message goes back to R in a list, and R code
+//     raises the errors, after the sampler handle is freed.
+
+#include <Rcpp.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gma.h"
+
+namespace {
+
+// Everything the callbacks share with the run, passed as user_data.
+struct Glue {
+  SEXP target = R_NilValue;      // R closure: d x n matrix -> values
+  int dim = 0;
+  long target_calls = 0;
+  bool target_failed = false;    // the callback returned non-zero
+  std::string failure_kind;      // "error" or "interrupt"
+  std::string failure_message;
+  bool interrupted = false;      // the progress hook saw Ctrl-C
+  std::vector<std::string> log;  // log hook and progress messages
+  bool verbose = false;
+  int last_stage = -1;
+};
+
+// The data of one target call, handed to eval_target() through
+// R_ToplevelExec(). Plain C data only: a longjmp out of eval_target()
+// must not skip any destructor.
+struct TargetCall {
+  SEXP closure;
+  int n, dim;
+  const double *x;
+  double *out;
+  int status;       // 0 ok, 1 failure with kind and message below
+  char kind[16];
+  char message[4096];
+};
+
+// Copy a C string into a fixed buffer, truncating.
+void copy_text(char *to, size_t size, const char *from) {
+  std::strncpy(to, from, size - 1);
+  to[size - 1] = '\0';
+}
+
+// Evaluate the R closure on the n points: runs inside R_ToplevelExec().
+void eval_target(void *data) {
+  TargetCall *c = static_cast<TargetCall *>(data);
+
+  // Step 1: the points as a dim x n matrix, one point per column (the
+  // C layout, point j at x + j*dim, is already column-major).
+  SEXP xm = PROTECT(Rf_allocMatrix(REALSXP, c->dim, c->n));
+  std::memcpy(REAL(xm), c->x, sizeof(double) * c->dim * (size_t)c->n);
+
+  // Step 2: call the closure; it handles every condition itself.
+  SEXP call = PROTECT(Rf_lang2(c->closure, xm));
+  SEXP val = PROTECT(Rf_eval(call, R_GlobalEnv));
+
+  // Step 3: values, or c(kind, message) on failure.
+  if (TYPEOF(val) == REALSXP && XLENGTH(val) == c->n) {
+    std::memcpy(c->out, REAL(val), sizeof(double) * (size_t)c->n);
+    c->status = 0;
+  } else if (TYPEOF(val) == STRSXP && XLENGTH(val) == 2) {
+    copy_text(c->kind, sizeof c->kind, CHAR(STRING_ELT(val, 0)));
+    copy_text(c->message, sizeof c->message, CHAR(STRING_ELT(val, 1)));
+    c->status = 1;
+  } else {
+    copy_text(c->kind, sizeof c->kind, "error");
+    copy_text(c->message, sizeof c->message,
+              "internal error: the target wrapper returned an unexpected "
+              "value");
+    c->status = 1;
+  }
+  UNPROTECT(3);
+}
+
+// The batched target callback given to libgma.
+int target_callback(int n, int dim, const double *x, double *out,
+                    void *user_data) {
+  Glue *g = static_cast<Glue *>(user_data);
+  try {
+    // Step 1: call R, shielded from any longjmp.
+    TargetCall c;
+    c.closure = g->target;
+    c.n = n;
+    c.dim = dim;
+    c.x = x;
+    c.out = out;
+    c.status = 1;
+    copy_text(c.kind, sizeof c.kind, "error");
+    copy_text(c.message, sizeof c.message,
+              "log_density was stopped by an R error outside its handler");
+    ++g->target_calls;
+    bool completed = R_ToplevelExec(eval_target, &c);
+
+    // Step 2: report a failure back through the user data.
+    if (!completed || c.status != 0) {
+      g->target_failed = true;
+      g->failure_kind = c.kind;
+      g->failure_message = c.message;
+      return 1;
+    }
+    return 0;
+  } catch (...) {
+    g->target_failed = true;
+    g->failure_kind = "error";
+    g->failure_message = "out of memory in the log_density callback";
+    return 1;
+  }
+}
+
+// Check for Ctrl-C without letting R longjmp: runs in R_ToplevelExec().
+void check_interrupt(void *) { R_CheckUserInterrupt(); }
+
+const char *stage_name(int stage) {
+  switch (stage) {
+  case GMA_STAGE_BANK: return "evaluating the bank";
+  case GMA_STAGE_FIT: return "fitting the weights";
+  case GMA_STAGE_RESAMPLE: return "drawing the output";
+  default: return "unknown stage";
+  }
+}
+
+// The progress hook: record stage changes, stop on a pending interrupt.
+int progress_callback(int stage, long done, long total, void *user_data) {
+  Glue *g = static_cast<Glue *>(user_data);
+  try {
+    // Step 1: note each new stage when verbose.
+    if (g->verbose && stage != g->last_stage) {
+      g->log.push_back(std::string("stage: ") + stage_name(stage) + " (" +
+                       std::to_string(total) + " steps)");
+    }
+    g->last_stage = stage;
+    (void)done;
+
+    // Step 2: a pending interrupt makes R_ToplevelExec() return FALSE.
+    if (!R_ToplevelExec(check_interrupt, nullptr)) {
+      g->interrupted = true;
+      return 1;
+    }
+    return 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+// The log hook: store the message for R code to print after the run.
+void log_callback(int level, const char *message, void *user_data) {
+  Glue *g = static_cast<Glue *>(user_data);
+  try {
+    const char *tag = level == GMA_LOG_ERROR     ? "error: "
+                      : level == GMA_LOG_WARNING ? "warning: "
+                                                 : "";
+    g->log.push_back(std::string(tag) + (message ? message : ""));
+  } catch (...) {
+  }
+}
+
+// Frees the sampler on every path out of gma_run_cpp().
+struct SamplerDeleter {
+  void operator()(gma_sampler *s) const { gma_destroy(s); }
+};
+using SamplerPtr = std::unique_ptr<gma_sampler, SamplerDeleter>;
+
+// The list returned on failure: status, its text, the messages.
+Rcpp::List failure(int status, const std::string &where,
+                   const std::string &message, const Glue &g) {
+  return Rcpp::List::create(
+      Rcpp::Named("status") = status,
+      Rcpp::Named("status_string") = gma_status_string(status),
+      Rcpp::Named("where") = where,
+      Rcpp::Named("error") = message,
+      Rcpp::Named("target_failed") = g.target_failed,
+      Rcpp::Named("failure_kind") = g.failure_kind,
+      Rcpp::Named("failure_message") = g.failure_message,
+      Rcpp::Named("interrupted") = g.interrupted,
+      Rcpp::Named("log") = Rcpp::wrap(g.log));
+}
+
+// Read back every result of a successful run into R objects.
+Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
+                   const Rcpp::CharacterVector &param_names) {
+  // Step 1: the diagnostics, by name.
+  const char *diag_names[] = {
+      "draws",   "components",     "evaluations",          "invalid",
+      "outside", "weight_entropy", "effective_components", "elbo",
+      "run_time"};
+  const int n_diag = sizeof diag_names / sizeof diag_names[0];
+  Rcpp::NumericVector diag(n_diag);
+  Rcpp::CharacterVector diag_nm(n_diag);
+  for (int i = 0; i < n_diag; ++i) {
+    double v = NA_REAL;
+    if (gma_get_diagnostic(s, diag_names[i], &v) != GMA_OK) v = NA_REAL;
+    diag[i] = v;
+    diag_nm[i] = diag_names[i];
+  }
+  diag.names() = diag_nm;
+
+  // Step 2: the draws, one per row.
+  const long n_draws = static_cast<long>(diag[0]);
+  const int n_comp = static_cast<int>(diag[1]);
+  std::vector<double> buf(static_cast<size_t>(n_draws) * dim);
+  int st = gma_get_draws(s, buf.data(), n_draws);
+  if (st != GMA_OK) return failure(st, "gma_get_draws", gma_last_error(s), g);
+  Rcpp::NumericMatrix draws(n_draws, dim);
+  for (long j = 0; j < n_draws; ++j)
+    for (int k = 0; k < dim; ++k) draws(j, k) = buf[j * dim + k];
+
+  // Step 3: the mixture: weights, means (one per row), covariances.
+  Rcpp::NumericVector weights(n_comp);
+  st = gma_get_weights(s, weights.begin(), n_comp);
+  if (st != GMA_OK)
+    return failure(st, "gma_get_weights", gma_last_error(s), g);
+  std::vector<double> mbuf(static_cast<size_t>(n_comp) * dim);
+  st = gma_get_means(s, mbuf.data(), n_comp);
+  if (st != GMA_OK) return failure(st, "gma_get_means", gma_last_error(s), g);
+  Rcpp::NumericMatrix means(n_comp, dim);
+  for (int j = 0; j < n_comp; ++j)
+    for (int k = 0; k < dim; ++k) means(j, k) = mbuf[j * dim + k];
+  Rcpp::NumericVector covs(static_cast<R_xlen_t>(n_comp) * dim * dim);
+  st = gma_get_covariances(s, covs.begin(), n_comp);
+  if (st != GMA_OK)
+    return failure(st, "gma_get_covariances", gma_last_error(s), g);
+  covs.attr("dim") = Rcpp::IntegerVector::create(dim, dim, n_comp);
+
+  // Step 4: the parameters the run used.
+  Rcpp::NumericVector params(param_names.size());
+  for (R_xlen_t i = 0; i < param_names.size(); ++i) {
+    double v = NA_REAL;
+    const char *nm = CHAR(STRING_ELT(param_names, i));
+    if (gma_get_param(s, nm, &v) != GMA_OK) v = NA_REAL;
+    params[i] = v;
+  }
+  params.names() = param_names;
+
+  return Rcpp::List::create(
+      Rcpp::Named("status") = GMA_OK, Rcpp::Named("draws") = draws,
+      Rcpp::Named("weights") = weights, Rcpp::Named("means") = means,
+      Rcpp::Named("covariances") = covs, Rcpp::Named("diagnostics") = diag,
+      Rcpp::Named("params") = params,
+      Rcpp::Named("log") = Rcpp::wrap(g.log));
+}
+
+} // namespace
+
+//' Run libgma once (internal)
+//'
+//' @param target R closure taking a dim x n matrix (one point per column)
+//'   and returning n values, or c(kind, message) on failure.
+//' @param dim Dimension.
+//' @param lower,upper Box bounds (numeric of length dim) or NULL.
+//' @param means Initial means, dim x N matrix (one per column), or NULL.
+//' @param params Named numeric vector of parameters to set.
+//' @param options Named character vector of options to set.
+//' @param seed Seed, a whole number stored as a double.
+//' @param verbose Install the log hook at GMA_LOG_INFO.
+//' @param report Names of the parameters to read back after the run.
+//' @return A list with status and messages, and the results on success.
+//' @noRd
+// [[Rcpp::export(.gma_run)]]
+Rcpp::List gma_run_cpp(SEXP target, int dim, SEXP lower, SEXP upper,
+                       SEXP means, Rcpp::NumericVector params,
+                       Rcpp::CharacterVector options, double seed,
+                       bool verbose, Rcpp::CharacterVector report) {
+  Glue g;
+  g.target = target;
+  g.dim = dim;
+  g.verbose = verbose;
+
+  // Step 1: the sampler.
+  gma_sampler *raw = nullptr;
+  int st = gma_create(dim, &raw);
+  if (st != GMA_OK) {
+    return failure(st, "gma_create",
+                   "gma_create(" + std::to_string(dim) +
+                       ") failed: " + gma_status_string(st),
+                   g);
+  }
+  SamplerPtr s(raw);
+
+  // Step 2: target, placement, parameters, options, seed, hooks.
+  st = gma_set_target(s.get(), target_callback, &g);
+  if (st != GMA_OK)
+    return failure(st, "gma_set_target", gma_last_error(s.get()), g);
+  if (!Rf_isNull(lower)) {
+    Rcpp::NumericVector lo(lower), hi(upper);
+    st = gma_set_box(s.get(), lo.begin(), hi.begin());
+    if (st != GMA_OK)
+      return failure(st, "gma_set_box", gma_last_error(s.get()), g);
+  } else {
+    Rcpp::NumericMatrix m(means);
+    st = gma_set_means(s.get(), m.ncol(), m.begin());
+    if (st != GMA_OK)
+      return failure(st, "gma_set_means", gma_last_error(s.get()), g);
+  }
+  Rcpp::CharacterVector pn = params.names();
+  for (R_xlen_t i = 0; i < params.size(); ++i) {
+    st = gma_set_param(s.get(), CHAR(STRING_ELT(pn, i)), params[i]);
+    if (st != GMA_OK)
+      return failure(st, "gma_set_param", gma_last_error(s.get()), g);
+  }
+  Rcpp::CharacterVector on = options.names();
+  for (R_xlen_t i = 0; i < options.size(); ++i) {
+    st = gma_set_option(s.get(), CHAR(STRING_ELT(on, i)),
+                        CHAR(STRING_ELT(options, i)));
+    if (st != GMA_OK)
+      return failure(st, "gma_set_option", gma_last_error(s.get()), g);
+  }
+  st = gma_set_seed(s.get(), static_cast<unsigned long long>(seed));
+  if (st != GMA_OK)
+    return failure(st, "gma_set_seed", gma_last_error(s.get()), g);
+  st = gma_set_progress(s.get(), progress_callback, &g);
+  if (st != GMA_OK)
+    return failure(st, "gma_set_progress", gma_last_error(s.get()), g);
+  if (verbose) {
+    st = gma_set_logger(s.get(), log_callback, GMA_LOG_INFO, &g);
+    if (st != GMA_OK)
+      return failure(st, "gma_set_logger", gma_last_error(s.get()), g);
+  }
+
+  // Step 3: run; a failure or a stop leaves no results.
+  st = gma_run(s.get());
+  if (st != GMA_OK) return failure(st, "gma_run", gma_last_error(s.get()), g);
+
+  // Step 4: read the results back.
+  return results(s.get(), dim, g, report);
+}
+
+//' The version of the bundled libgma (internal)
+//' @return Integer vector major, minor, patch.
+//' @noRd
+// [[Rcpp::export(.gma_version)]]
+Rcpp::IntegerVector gma_version_cpp() {
+  int major = 0, minor = 0, patch = 0;
+  gma_version(&major, &minor, &patch);
+  return Rcpp::IntegerVector::create(major, minor, patch);
+}
