@@ -140,14 +140,14 @@ cat(sprintf("Box (LS +- %d se): theta [%.3f, %.3f], log sigma [%.3f, %.3f]\n",
 
 fit <- gma_sample(log_density, lower = lower, upper = upper,
                   vectorized = TRUE, seed = seed_gma)
-cat("gma_sample diagnostics (defaults, box only):\n")
-diag <- fit$diagnostics
-for (nm in names(diag)) if (is.numeric(diag[[nm]]) && length(diag[[nm]]) == 1)
-  cat(sprintf("  %-22s %s\n", nm, format(diag[[nm]], digits = 6)))
 draws <- fit$draws
 stopifnot(ncol(draws) == 2, all(is.finite(draws)))
-cat(sprintf("  %-22s %d (%d distinct)\n\n", "draws", nrow(draws),
-            nrow(unique(draws))))
+d <- fit$diagnostics
+cat("gma_sample diagnostics (defaults, box only):\n")
+cat(sprintf("  components %d, evaluations %d, effective components %.1f\n",
+            d$components, d$evaluations, d$effective_components))
+cat(sprintf("  elbo %.3f, run time %.3f s, draws %d (%d distinct)\n\n",
+            d$elbo, d$run_time, nrow(draws), nrow(unique(draws))))
 
 ## Step 6. The exact posterior by quadrature on a 400 x 400 grid -----------
 # Given the increments the model is a normal regression with known weights

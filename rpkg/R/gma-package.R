@@ -19,5 +19,5 @@
 #' @examples
 #' gma_version()
 gma_version <- function() {
-  paste(.gma_version(), collapse = ".")
+  paste(.Call(c_gma_version), collapse = ".")
 }

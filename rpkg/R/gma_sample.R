@@ -171,9 +171,10 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
                         place$names)
   if (is.null(params)) params <- numeric()
   params <- c(params, progress_every = 1)
-  res <- .gma_run(target$fn, place$dim, place$lower, place$upper,
-                  if (is.null(place$means)) NULL else t(place$means),
-                  params, options, seed, verbose, setting_names)
+  means_t <- if (is.null(place$means)) NULL else t(place$means)
+  res <- .Call(c_gma_run, target$fn, place$dim, place$lower,
+               place$upper, means_t, params, options, seed, verbose,
+               setting_names)
 
   # Step 5: report the log and the warnings of log_density.
   if (verbose) for (line in res$log) message("gma: ", line)
@@ -193,7 +194,7 @@ setting_names <- c("components", "points_per_component", "iterations",
                    "step_size", "cov_scale", "draws", "threads",
                    "batch_size", "progress_every")
 
-# Raise the R error for a failed run (res from .gma_run()).
+# Raise the R error for a failed run (res from c_gma_run).
 stop_run <- function(res) {
   # Step 1: Ctrl-C, in log_density or between iterations.
   interrupted <- (isTRUE(res$target_failed) &&
@@ -212,10 +213,8 @@ stop_run <- function(res) {
   # Step 3: no finite value at any bank point.
   lib <- if (nzchar(res$error)) res$error else res$status_string
   if (res$status == -5L) {
-    stop(gma_condition(paste0(
-      "log_density is -Inf, NaN or +Inf at every bank point (", lib,
-      "); check that the box or the means cover the support"),
-      "gma_target_error"))
+    stop(gma_condition(paste0("log_density is not finite at any bank point: ",
+                              lib), "gma_target_error"))
   }
 
   # Step 4: anything else the library refused or failed at.

@@ -245,34 +245,29 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
   params.names() = param_names;
 
   return Rcpp::List::create(
-      Rcpp::Named("status") = GMA_OK, Rcpp::Named("draws") = draws,
+      Rcpp::Named("status") = static_cast<int>(GMA_OK), Rcpp::Named("draws") = draws,
       Rcpp::Named("weights") = weights, Rcpp::Named("means") = means,
       Rcpp::Named("covariances") = covs, Rcpp::Named("diagnostics") = diag,
       Rcpp::Named("params") = params,
       Rcpp::Named("log") = Rcpp::wrap(g.log));
 }
 
-} // namespace
-
-//' Run libgma once (internal)
-//'
-//' @param target R closure taking a dim x n matrix (one point per column)
-//'   and returning n values, or c(kind, message) on failure.
-//' @param dim Dimension.
-//' @param lower,upper Box bounds (numeric of length dim) or NULL.
-//' @param means Initial means, dim x N matrix (one per column), or NULL.
-//' @param params Named numeric vector of parameters to set.
-//' @param options Named character vector of options to set.
-//' @param seed Seed, a whole number stored as a double.
-//' @param verbose Install the log hook at GMA_LOG_INFO.
-//' @param report Names of the parameters to read back after the run.
-//' @return A list with status and messages, and the results on success.
-//' @noRd
-// [[Rcpp::export(.gma_run)]]
-Rcpp::List gma_run_cpp(SEXP target, int dim, SEXP lower, SEXP upper,
-                       SEXP means, Rcpp::NumericVector params,
-                       Rcpp::CharacterVector options, double seed,
-                       bool verbose, Rcpp::CharacterVector report) {
+// Run libgma once, for gma_sample().
+//   target   R closure: dim x n matrix (one point per column) -> n values,
+//            or c(kind, message) on failure
+//   dim      the dimension
+//   lower, upper  box bounds (dim doubles each), or NULL for means
+//   means    initial means, a dim x N matrix (one per column), or NULL
+//   params   named doubles for gma_set_param()
+//   options  named strings for gma_set_option()
+//   seed     a whole number, as a double
+//   verbose  TRUE to install the log hook at GMA_LOG_INFO
+//   report   names of the parameters to read back after the run
+// Returns a list with the status and messages, and the results on
+// success; R code raises the errors.
+Rcpp::List run(SEXP target, int dim, SEXP lower, SEXP upper, SEXP means,
+               Rcpp::NumericVector params, Rcpp::CharacterVector options,
+               double seed, bool verbose, Rcpp::CharacterVector report) {
   Glue g;
   g.target = target;
   g.dim = dim;
@@ -337,12 +332,39 @@ Rcpp::List gma_run_cpp(SEXP target, int dim, SEXP lower, SEXP upper,
   return results(s.get(), dim, g, report);
 }
 
-//' The version of the bundled libgma (internal)
-//' @return Integer vector major, minor, patch.
-//' @noRd
-// [[Rcpp::export(.gma_version)]]
-Rcpp::IntegerVector gma_version_cpp() {
+} // namespace
+
+// The entry points called from R, and their registration.
+extern "C" {
+
+SEXP c_gma_run(SEXP target, SEXP dim, SEXP lower, SEXP upper, SEXP means,
+               SEXP params, SEXP options, SEXP seed, SEXP verbose,
+               SEXP report) {
+  BEGIN_RCPP
+  return run(target, Rcpp::as<int>(dim), lower, upper, means,
+             Rcpp::NumericVector(params), Rcpp::CharacterVector(options),
+             Rcpp::as<double>(seed), Rcpp::as<bool>(verbose),
+             Rcpp::CharacterVector(report));
+  END_RCPP
+}
+
+// The version of the bundled libgma: major, minor, patch.
+SEXP c_gma_version() {
+  BEGIN_RCPP
   int major = 0, minor = 0, patch = 0;
   gma_version(&major, &minor, &patch);
   return Rcpp::IntegerVector::create(major, minor, patch);
+  END_RCPP
 }
+
+static const R_CallMethodDef call_methods[] = {
+    {"c_gma_run", (DL_FUNC)&c_gma_run, 10},
+    {"c_gma_version", (DL_FUNC)&c_gma_version, 0},
+    {nullptr, nullptr, 0}};
+
+void R_init_gma(DllInfo *dll) {
+  R_registerRoutines(dll, nullptr, call_methods, nullptr, nullptr);
+  R_useDynamicSymbols(dll, FALSE);
+}
+
+} // extern "C"
