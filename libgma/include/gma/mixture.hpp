@@ -1,10 +1,11 @@
-// mixture.hpp: a finite mixture of Gaussians with diagonal covariances.
+// mixture.hpp: a finite mixture of Gaussians.
 //
-//   q(z) = sum_i w_i N(z; mu_i, diag(v_i))
+//   q(z) = sum_i w_i N(z; mu_i, Sigma_i)
 //
-// The shared isotropic case (v_i = s * 1 for every i) is the special case
-// that W-GMA uses by default; it is recorded so that the log densities take
-// the cheaper path (one matrix product of the points with the means).
+// Three forms of covariance: shared isotropic (Sigma_i = s I, the W-GMA
+// default: the log densities are one matrix product of the points with the
+// means), diagonal (Sigma_i = diag(v_i)) and full (Sigma_i = L_i L_i', by
+// its Cholesky factor). Log densities are computed in log space.
 #ifndef GMA_MIXTURE_HPP
 #define GMA_MIXTURE_HPP
 
@@ -23,11 +24,18 @@ class Mixture {
   // positive), equal weights.
   static Mixture diagonal(const arma::mat& means, const arma::mat& variances);
 
+  // N components with means (dim x N) and full covariances (dim x dim x N,
+  // each symmetric positive definite), equal weights. Throws if a matrix
+  // is not symmetric or has no Cholesky factor.
+  static Mixture full(const arma::mat& means, const arma::cube& covariances);
+
   arma::uword dim() const { return means_.n_rows; }
   arma::uword size() const { return means_.n_cols; }
-  bool is_isotropic() const { return isotropic_; }
+  bool is_isotropic() const { return kind_ == Kind::isotropic; }
+  bool is_full() const { return kind_ == Kind::full; }
 
   const arma::mat& means() const { return means_; }
+  // Diagonal variances (dim x N); for full covariances, their diagonals.
   const arma::mat& variances() const { return variances_; }
   const arma::vec& weights() const { return weights_; }
 
@@ -44,16 +52,25 @@ class Mixture {
   // n draws from component i: a dim x n matrix.
   arma::mat sample_component(arma::uword i, arma::uword n, Rng& rng) const;
 
+  // n draws from the mixture (component by weight): a dim x n matrix.
+  arma::mat sample(arma::uword n, Rng& rng) const;
+
   // The covariance matrices, dim x dim x N.
   arma::cube covariances() const;
 
  private:
-  Mixture(const arma::mat& means, const arma::mat& variances, bool iso);
+  enum class Kind { isotropic, diagonal, full };
 
-  arma::mat means_;      // dim x N
-  arma::mat variances_;  // dim x N
-  arma::vec weights_;    // N
-  bool isotropic_;
+  Mixture(const arma::mat& means, const arma::mat& variances, Kind kind);
+
+  // log N for full covariances, component by component.
+  arma::mat full_log_densities(const arma::mat& x) const;
+
+  arma::mat means_;       // dim x N
+  arma::mat variances_;   // dim x N (diagonals for full covariances)
+  arma::cube chol_;       // lower Cholesky factors, full covariances only
+  arma::vec weights_;     // N
+  Kind kind_;
 };
 
 }  // namespace gma
