@@ -13,10 +13,10 @@ JOBS    ?= 2
 RPKG_VERSION := $(shell sed -n 's/^Version: *//p' rpkg/DESCRIPTION 2>/dev/null)
 
 DEBIAN_PACKAGES := build-essential cmake pkg-config gfortran \
-  libarmadillo-dev libopenblas-dev libgtest-dev libbenchmark-dev \
+  libarmadillo-dev libopenblas-dev libnlopt-dev libgtest-dev libbenchmark-dev \
   r-base-dev r-cran-rcpp r-cran-rcpparmadillo r-cran-testthat \
   r-cran-roxygen2 r-cran-survival r-cran-mcmc r-cran-jsonlite \
-  r-cran-posterior python3-numpy valgrind
+  r-cran-posterior r-cran-loo python3-numpy valgrind
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
