@@ -31,6 +31,11 @@ void Target::call_batch(const arma::mat& points, arma::uword first,
   out.subvec(first, first + n - 1) = values;
 }
 
+void Target::call(const arma::mat& points, arma::vec& out) const {
+  out.set_size(points.n_cols);
+  if (points.n_cols > 0) call_batch(points, 0, points.n_cols, out);
+}
+
 arma::vec Target::evaluate(const arma::mat& points, arma::uword batch_size,
                            arma::uword threads, EvalCounts& counts,
                            const RoundFn& after_round) const {

@@ -40,6 +40,10 @@ class Target {
   // (the function must then be thread-safe); the values do not depend on
   // the thread count. after_round, if set, runs on the calling thread after
   // each round; returning true throws gma::Stopped.
+  // One raw call of the function on every column: no value rule, no
+  // counting, no threads. Throws if it writes the wrong number of values.
+  void call(const arma::mat& points, arma::vec& out) const;
+
   arma::vec evaluate(const arma::mat& points, arma::uword batch_size,
                      arma::uword threads, EvalCounts& counts,
                      const RoundFn& after_round = RoundFn()) const;
