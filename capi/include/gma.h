@@ -135,19 +135,50 @@ GMA_API int gma_set_target_pointwise(gma_sampler *s, gma_point_fn fn,
 
 /*
  * The box [lower, upper] (dim values each, lower < upper, finite) where the
- * components are placed when no means are given: a regular grid in one and
- * two dimensions, uniform random points in more. It also sets the default
- * component scale. Replaces earlier means.
+ * components are placed: the cell centres of a regular grid in 1-D (and in
+ * 2-D when N is a perfect square), a Latin hypercube otherwise; LMA draws
+ * its starts from it. It also sets the default component width. Replaces
+ * means, a prior or a start.
  */
 GMA_API int gma_set_box(gma_sampler *s, const double *lower,
                         const double *upper);
 
 /*
  * Initial component means: n points (n >= 1), point j at means + j*dim.
- * Replaces an earlier box placement; the "components" parameter becomes n.
+ * Replaces a box, prior or start; the "components" parameter becomes n.
+ * For LMA they are the starts of the local searches.
  * The default scale is then half the median nearest-neighbour distance.
  */
 GMA_API int gma_set_means(gma_sampler *s, int n, const double *means);
+
+/*
+ * Bounds per coordinate: lower < upper, either may be -INFINITY/INFINITY
+ * (unbounded). The sampler then works on unconstrained coordinates
+ * (x = a + e^y above a bound a, x = b - e^y below b, a logistic map
+ * between two) and adds the log-Jacobian to the target, so the callback
+ * still receives and returns values on the constrained scale; a box, means
+ * or a start are given on the constrained scale; draws come back on it.
+ * The fitted mixture (gma_get_means, ...) is on the unconstrained scale.
+ */
+GMA_API int gma_set_bounds(gma_sampler *s, const double *lower,
+                           const double *upper);
+
+/*
+ * A start point (dim values): with nothing else, a local search from it
+ * (and from unit-normal jitters around it) finds the region, whose box then
+ * places the components. Replaces a box, means or prior.
+ */
+GMA_API int gma_set_start(gma_sampler *s, const double *point);
+
+/*
+ * A prior sampler: fill out (n points of dim doubles, point j at
+ * out + j*dim) with n draws from the prior; return 0, or non-zero to abort
+ * the run with GMA_ERR_CALLBACK. Its draws place the components (W-GMA,
+ * EM) or start the local searches (LMA). Replaces a box, means or start.
+ * Reproducibility of its draws is the host's.
+ */
+typedef int (*gma_draw_fn)(int n, int dim, double *out, void *user_data);
+GMA_API int gma_set_prior(gma_sampler *s, gma_draw_fn fn, void *user_data);
 
 /*
  * Per-component diagonal variances: n points of dim positive values laid
@@ -161,21 +192,38 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
 /*
  * Numeric parameters by name. Unknown names give GMA_ERR_UNKNOWN_NAME and
  * values out of range GMA_ERR_ARGUMENT, each with a message naming both.
+ * 0 means "the default" where marked (0*). gma_get_param after a run
+ * reports the values in force, defaults resolved.
  *
- *   components            N, number of components (>= 1); default from the
- *                         box: 50 in 1-D, 15 x 15 in 2-D, 40 * dim (at
- *                         most 400) in more
- *   points_per_component  M, bank points per component (>= 2); default 30
- *   iterations            K, weight updates (>= 1); default 500
- *   step_size             initial step eta0 (> 0); default 0.1 for
- *                         projected gradient, 1.0 for mirror descent
- *   cov_scale             isotropic component variance (> 0); default from
- *                         the box or the means (0 = choose it)
- *   draws                 number of output draws (>= 1); default N * M
- *   threads               target evaluation threads (>= 1); default 1;
- *                         above 1 declares the callback thread-safe
- *   batch_size            points per target call (>= 1); default 4096
- *   progress_every        iterations between progress calls (>= 1); 25
+ * Common
+ *   components            N (0*): 50 in 1-D, 15 x 15 in 2-D, 40 dim (at
+ *                         most 400) beyond; 8 for em
+ *   points_per_component  M >= 2 (0*): 30; 200 for lma-wgma
+ *   iterations            K (0*): 500; 60 for em
+ *   step_size             eta0 > 0 (0*): 1.0 (wgma-md, wgma-refine,
+ *                         lma-wgma), 0.1 (wgma-pgd), 0.05 (wgma-stable)
+ *   cov_scale             isotropic variance > 0 (0*: half the spacing of
+ *                         the means per axis, as a diagonal variance)
+ *   draws                 output draws (0*): N * M from a bank, else 4000
+ *   importance_draws      draws from the fitted mixture for the check
+ *                         (Pareto k-hat, ESS, log evidence); 1000; 0: off
+ *   threads               target evaluation threads (1); above 1 declares
+ *                         the callback thread-safe
+ *   batch_size            points per target call (4096)
+ *   progress_every        iterations between progress calls (25)
+ * wgma-stable (each device off at the value in brackets)
+ *   temper_min 0.3 [1], standardise 0 [0; 1 fits p~^(1/sd)],
+ *   entropy_penalty 0.01 [0], md_temperature 1.8 [1], damping 0.2 [0],
+ *   step_offset 800, tail_fraction 0.75 [0]
+ * wgma-refine
+ *   refine_keep 0.2, refine_shrink 0.35, refine_jitter 0.15
+ * lma, lma-wgma
+ *   starts (0*: 10 + 2 dim), kappa 1.0, max_evaluations per start
+ *   (0*: 200 (dim + 1)^2), merge_distance 1.0 (Mahalanobis)
+ * em
+ *   bank_size 4096, ridge 1e-6, eigen_floor 1e-6, max_condition 1e6,
+ *   min_ess_fraction 0.005
+ * lma and em also use eigen_floor and max_condition for their covariances.
  */
 GMA_API int gma_set_param(gma_sampler *s, const char *name, double value);
 GMA_API int gma_get_param(const gma_sampler *s, const char *name,
@@ -184,13 +232,21 @@ GMA_API int gma_get_param(const gma_sampler *s, const char *name,
 /*
  * Text options by name.
  *
- *   method      "wgma-md" (default: mirror descent, exponentiated
- *               gradient) or "wgma-pgd" (projected gradient descent)
+ *   method      "wgma-md" (default): weights-only GMA by mirror descent;
+ *               "wgma-pgd": projected gradient descent; "wgma-stable":
+ *               tempered, damped, averaged mirror descent; "wgma-refine":
+ *               coarse-to-refine (two fits); "lma": Laplace mixture of the
+ *               modes found by local searches; "lma-wgma": the Laplace
+ *               components with weights fitted by W-GMA; "em": population
+ *               EM with importance weights and full covariances
  *   schedule    "inverse" (eta0 / k, default) or "inverse-sqrt"
- *               (eta0 / sqrt(k))
  *   resampling  "stratified" (default: a component by weight, then one of
- *               its bank points uniformly) or "systematic" (one uniform,
- *               evenly spaced positions over the bank points' weights)
+ *               its bank points uniformly) or "systematic"
+ *   output      "auto" (default: "bank" for the W-GMA methods, "mixture"
+ *               otherwise), "bank" (the bank resampled by the weights),
+ *               "mixture" (fresh draws from the fitted mixture) or
+ *               "importance" (mixture draws resampled by their Pareto-
+ *               smoothed importance weights: corrected towards the target)
  */
 GMA_API int gma_set_option(gma_sampler *s, const char *name,
                            const char *value);
@@ -202,15 +258,19 @@ GMA_API int gma_set_seed(gma_sampler *s, unsigned long long seed);
 
 /* Stages reported to the progress hook. */
 typedef enum gma_stage {
-  GMA_STAGE_BANK = 0,     /* evaluating the target on the bank  */
-  GMA_STAGE_FIT = 1,      /* fitting the mixture weights        */
-  GMA_STAGE_RESAMPLE = 2  /* drawing the output                 */
+  GMA_STAGE_BANK = 0,      /* evaluating the target on the bank      */
+  GMA_STAGE_FIT = 1,       /* fitting the mixture                    */
+  GMA_STAGE_RESAMPLE = 2,  /* drawing the output                     */
+  GMA_STAGE_CHECK = 3,     /* the importance check of the fit        */
+  GMA_STAGE_OPTIMISE = 4   /* local searches for modes (LMA)         */
 } gma_stage;
 
 /*
  * Progress hook: called at every stage boundary and every "progress_every"
  * iterations with the work done so far out of total. Return non-zero to stop
  * the run: gma_run() then returns GMA_STOPPED and no results are kept.
+ * Stages run in the order optimise (LMA), bank, fit, check, resample; a
+ * method uses only some of them, and refine runs bank and fit twice.
  * NULL removes the hook.
  */
 typedef int (*gma_progress_fn)(int stage, long done, long total,
@@ -238,8 +298,8 @@ GMA_API int gma_set_logger(gma_sampler *s, gma_log_fn fn, int max_level,
 /* -------------------------------------------------------------------- run */
 
 /*
- * Run the sampler: place the components, draw and evaluate the bank, fit the
- * weights, draw the output. Returns GMA_OK, GMA_STOPPED or a failure; after
+ * Run the sampler: place the components, fit the mixture by the method,
+ * check it by importance sampling, draw the output. Returns GMA_OK, GMA_STOPPED or a failure; after
  * anything but GMA_OK no results are available.
  */
 GMA_API int gma_run(gma_sampler *s);
@@ -261,16 +321,28 @@ GMA_API int gma_get_means(const gma_sampler *s, double *out, int n);
 GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
 
 /*
- * Diagnostics by name:
- *   draws           number of output draws
- *   components      number of mixture components
- *   evaluations     target evaluations (points passed to the callback)
- *   invalid         NaN or +Inf values returned by the target
- *   outside         bank points outside the support (-Inf, incl. invalid)
- *   weight_entropy  H(w) = -sum w log w of the fitted weights
+ * Diagnostics by name (an unknown name, or one this run's method does not
+ * report, gives GMA_ERR_UNKNOWN_NAME with the available names):
+ *   draws, components     sizes of the result
+ *   evaluations           target evaluations (points passed to it), all
+ *                         stages included
+ *   invalid               NaN or +Inf values returned by the target
+ *   outside               points outside the support (-Inf, incl. invalid)
+ *   weight_entropy        H(w) = -sum w log w of the fitted weights
  *   effective_components  exp(H(w))
- *   elbo            the fit's estimate of E_q[log p~ - log q] (<= log Z)
- *   run_time        seconds spent in gma_run()
+ *   pareto_k              Pareto k-hat of the importance ratios p~/q of
+ *                         importance_draws draws from the fitted mixture:
+ *                         above pareto_k_threshold (0.7 or less for small
+ *                         samples) the fit misses part of the target
+ *   pareto_k_threshold    min(1 - 1 / log10(importance_draws), 0.7)
+ *   ess                   importance-sampling effective sample size
+ *   log_evidence          log Z estimated from the same ratios, and
+ *   log_evidence_se       its Monte Carlo standard error
+ *   run_time              seconds spent in gma_run()
+ * W-GMA methods: elbo (the fit's estimate of E_q[log p~ - log q]);
+ * wgma-refine also stage1_elbo. LMA: modes, failed_starts. EM: em_min_ess,
+ * em_last_ess, em_degenerate_iterations (iterations whose importance
+ * weights were degenerate and were tempered; a warning is logged).
  */
 GMA_API int gma_get_diagnostic(const gma_sampler *s, const char *name,
                                double *value);

@@ -187,6 +187,36 @@ int gma_set_variances(gma_sampler* s, int n, const double* var) {
   });
 }
 
+int gma_set_bounds(gma_sampler* s, const double* lower,
+                   const double* upper) {
+  return guard(s, "gma_set_bounds", [&] {
+    need(lower, "gma_set_bounds", "lower");
+    need(upper, "gma_set_bounds", "upper");
+    const arma::uword d = s->core.dim();
+    s->core.set_bounds(arma::vec(lower, d), arma::vec(upper, d));
+  });
+}
+
+int gma_set_start(gma_sampler* s, const double* point) {
+  return guard(s, "gma_set_start", [&] {
+    need(point, "gma_set_start", "point");
+    s->core.set_start(arma::vec(point, s->core.dim()));
+  });
+}
+
+int gma_set_prior(gma_sampler* s, gma_draw_fn fn, void* user_data) {
+  return guard(s, "gma_set_prior", [&] {
+    need(reinterpret_cast<const void*>(fn), "gma_set_prior", "fn");
+    s->core.set_prior([fn, user_data](arma::mat& out) {
+      const int code = fn(int(out.n_cols), int(out.n_rows), out.memptr(),
+                          user_data);
+      if (code != 0)
+        gma::fail(gma::ErrorKind::callback, "prior", "the prior sampler ",
+                  "returned ", code);
+    });
+  });
+}
+
 int gma_set_param(gma_sampler* s, const char* name, double value) {
   return guard(s, "gma_set_param", [&] {
     need(name, "gma_set_param", "name");
@@ -308,22 +338,16 @@ int gma_get_diagnostic(const gma_sampler* s, const char* name,
   return guard(s, "gma_get_diagnostic", [&] {
     need(name, "gma_get_diagnostic", "name");
     need(value, "gma_get_diagnostic", "value");
-    const gma::Result& r = s->core.result();
-    const gma::Diagnostics& d = r.diagnostics;
-    const std::string key = name;
-    if (key == "draws") *value = double(r.draws.n_cols);
-    else if (key == "components") *value = double(r.mixture.size());
-    else if (key == "evaluations") *value = d.evaluations;
-    else if (key == "invalid") *value = d.invalid;
-    else if (key == "outside") *value = d.outside;
-    else if (key == "weight_entropy") *value = d.weight_entropy;
-    else if (key == "effective_components")
-      *value = d.effective_components;
-    else if (key == "elbo") *value = d.elbo;
-    else if (key == "run_time") *value = d.run_time;
-    else
+    const auto& d = s->core.result().diagnostics;
+    const auto hit = d.find(name);
+    if (hit == d.end()) {
+      std::string names;
+      for (const auto& kv : d) names += (names.empty() ? "" : ", ") + kv.first;
       gma::fail(gma::ErrorKind::unknown_name, "gma_get_diagnostic",
-                "no diagnostic named '", name, "'");
+                "no diagnostic named '", name, "' for this run (",
+                "available: ", names, ")");
+    }
+    *value = hit->second;
   });
 }
 

@@ -10,96 +10,160 @@ namespace gma {
 
 namespace {
 
-// A whole number >= lowest that fits the index type.
-arma::uword whole(const std::string& name, double value, double lowest) {
-  const double largest = 4.0e9;
-  if (!(value >= lowest) || value > largest || value != std::floor(value))
-    fail(ErrorKind::argument, "gma::Options::set", name, " (", value,
-         ") must be a whole number from ", lowest, " to ", largest);
-  return static_cast<arma::uword>(value);
+// One numeric parameter: its member, its range, whether 0 means "the
+// default" whatever the range, whether the lower end is excluded.
+struct Spec {
+  const char* name;
+  arma::uword Options::*whole;  // set for whole-number parameters
+  double Options::*real;        // set for real parameters
+  double lowest, highest;       // the range allowed
+  bool zero_default;            // 0 is accepted and means the default
+  bool above;                   // the value must exceed lowest
+};
+
+constexpr double kBig = 4.0e9;
+const double kInf = std::numeric_limits<double>::infinity();
+using O = Options;
+
+const Spec kSpecs[] = {
+    {"components", &O::components, nullptr, 1, kBig, true, false},
+    {"points_per_component", &O::points_per_component, nullptr, 2, kBig,
+     true, false},
+    {"iterations", &O::iterations, nullptr, 1, kBig, true, false},
+    {"step_size", nullptr, &O::step_size, 0, kInf, true, true},
+    {"cov_scale", nullptr, &O::cov_scale, 0, kInf, true, true},
+    {"draws", &O::draws, nullptr, 1, kBig, true, false},
+    {"importance_draws", &O::importance_draws, nullptr, 10, kBig, true,
+     false},
+    {"threads", &O::threads, nullptr, 1, 1024, false, false},
+    {"batch_size", &O::batch_size, nullptr, 1, kBig, false, false},
+    {"progress_every", &O::progress_every, nullptr, 1, kBig, false, false},
+    {"temper_min", nullptr, &O::temper_min, 0, 1, false, true},
+    {"standardise", nullptr, &O::standardise, 0, 1, false, false},
+    {"entropy_penalty", nullptr, &O::entropy_penalty, 0, kInf, false,
+     false},
+    {"md_temperature", nullptr, &O::md_temperature, 1, kInf, false, false},
+    {"damping", nullptr, &O::damping, 0, 1, false, false},
+    {"step_offset", nullptr, &O::step_offset, 0, kInf, false, false},
+    {"tail_fraction", nullptr, &O::tail_fraction, 0, 1, false, false},
+    {"refine_keep", nullptr, &O::refine_keep, 0, 1, false, true},
+    {"refine_shrink", nullptr, &O::refine_shrink, 0, 1, false, true},
+    {"refine_jitter", nullptr, &O::refine_jitter, 0, kInf, false, false},
+    {"starts", &O::starts, nullptr, 1, kBig, true, false},
+    {"kappa", nullptr, &O::kappa, 0, kInf, false, true},
+    {"max_evaluations", &O::max_evaluations, nullptr, 10, kBig, true,
+     false},
+    {"merge_distance", nullptr, &O::merge_distance, 0, kInf, false, true},
+    {"bank_size", &O::bank_size, nullptr, 2, kBig, false, false},
+    {"ridge", nullptr, &O::ridge, 0, kInf, false, false},
+    {"eigen_floor", nullptr, &O::eigen_floor, 0, kInf, false, true},
+    {"max_condition", nullptr, &O::max_condition, 1, kInf, false, false},
+    {"min_ess_fraction", nullptr, &O::min_ess_fraction, 0, 1, false,
+     false},
+};
+
+// Is value allowed for s?
+bool allowed(const Spec& s, double value) {
+  if (s.zero_default && value == 0.0) return true;
+  if (!std::isfinite(value)) return false;
+  if (s.whole && value != std::floor(value)) return false;
+  const bool low_ok = s.above ? value > s.lowest : value >= s.lowest;
+  return low_ok && value <= s.highest;
 }
 
-// A finite number > 0, or exactly 0 where 0 means "the default".
-double positive_or_default(const std::string& name, double value) {
-  if (!(value >= 0.0) || !std::isfinite(value))
-    fail(ErrorKind::argument, "gma::Options::set", name, " (", value,
-         ") must be positive and finite (0 for the default)");
-  return value;
+// "a whole number from 2 to 4e+09 (or 0 for the default)" and the like.
+std::string range_text(const Spec& s) {
+  std::string text = s.whole ? "a whole number" : "a number";
+  text += cat(s.above ? " above " : " from ", s.lowest);
+  if (s.highest != kInf) text += cat(" to ", s.highest);
+  if (s.zero_default) text += " (or 0 for the default)";
+  return text;
+}
+
+const Spec& find_spec(const char* function, const std::string& name) {
+  for (const Spec& s : kSpecs)
+    if (name == s.name) return s;
+  fail(ErrorKind::unknown_name, function, "no parameter named '", name, "'");
+}
+
+// The text names of each option's values, in enum order.
+const char* const kMethods[] = {"wgma-md", "wgma-pgd", "wgma-stable",
+                                "wgma-refine", "lma", "lma-wgma", "em"};
+const char* const kSchedules[] = {"inverse", "inverse-sqrt"};
+const char* const kResamplings[] = {"stratified", "systematic"};
+const char* const kOutputs[] = {"auto", "bank", "mixture", "importance"};
+
+// The index of value among names, or a message listing the names.
+template <std::size_t N>
+int choose(const std::string& option, const std::string& value,
+           const char* const (&names)[N]) {
+  std::string list;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (value == names[i]) return int(i);
+    list += std::string(i ? ", '" : "'") + names[i] + "'";
+  }
+  fail(ErrorKind::argument, "gma::Options::set_option", option, " '", value,
+       "' is not one of ", list);
 }
 
 }  // namespace
 
 void Options::set(const std::string& name, double value) {
-  if (name == "components") components = whole(name, value, 0);
-  else if (name == "points_per_component")
-    points_per_component = whole(name, value, 2);
-  else if (name == "iterations") iterations = whole(name, value, 1);
-  else if (name == "step_size") step_size = positive_or_default(name, value);
-  else if (name == "cov_scale") cov_scale = positive_or_default(name, value);
-  else if (name == "draws") draws = whole(name, value, 0);
-  else if (name == "threads") threads = whole(name, value, 1);
-  else if (name == "batch_size") batch_size = whole(name, value, 1);
-  else if (name == "progress_every") progress_every = whole(name, value, 1);
-  else
-    fail(ErrorKind::unknown_name, "gma::Options::set", "no parameter named '",
-         name, "' (value ", value, ")");
+  // Find the parameter, then check the value against its range.
+  const Spec& s = find_spec("gma::Options::set", name);
+  if (!allowed(s, value))
+    fail(ErrorKind::argument, "gma::Options::set", name, " (", value,
+         ") must be ", range_text(s));
+
+  // Store it in its member.
+  if (s.whole) this->*s.whole = static_cast<arma::uword>(value);
+  else this->*s.real = value;
 }
 
 double Options::get(const std::string& name) const {
-  if (name == "components") return double(components);
-  if (name == "points_per_component") return double(points_per_component);
-  if (name == "iterations") return double(iterations);
-  if (name == "step_size") return step_size;
-  if (name == "cov_scale") return cov_scale;
-  if (name == "draws") return double(draws);
-  if (name == "threads") return double(threads);
-  if (name == "batch_size") return double(batch_size);
-  if (name == "progress_every") return double(progress_every);
-  fail(ErrorKind::unknown_name, "gma::Options::get", "no parameter named '",
-       name, "'");
+  const Spec& s = find_spec("gma::Options::get", name);
+  return s.whole ? double(this->*s.whole) : this->*s.real;
+}
+
+std::vector<std::string> Options::parameter_names() {
+  std::vector<std::string> names;
+  for (const Spec& s : kSpecs) names.push_back(s.name);
+  return names;
 }
 
 void Options::set_option(const std::string& name, const std::string& value) {
-  // Each option lists its accepted values in its error message.
-  if (name == "method") {
-    if (value == "wgma-md") update = Update::mirror_descent;
-    else if (value == "wgma-pgd") update = Update::projected_gradient;
-    else
-      fail(ErrorKind::argument, "gma::Options::set_option", "method '",
-           value, "' is not one of 'wgma-md', 'wgma-pgd'");
-  } else if (name == "schedule") {
-    if (value == "inverse") schedule = Schedule::inverse;
-    else if (value == "inverse-sqrt") schedule = Schedule::inverse_sqrt;
-    else
-      fail(ErrorKind::argument, "gma::Options::set_option", "schedule '",
-           value, "' is not one of 'inverse', 'inverse-sqrt'");
-  } else if (name == "resampling") {
-    if (value == "stratified") resampling = Resampling::stratified;
-    else if (value == "systematic") resampling = Resampling::systematic;
-    else
-      fail(ErrorKind::argument, "gma::Options::set_option", "resampling '",
-           value, "' is not one of 'stratified', 'systematic'");
-  } else {
+  if (name == "method")
+    method = Method(choose(name, value, kMethods));
+  else if (name == "schedule")
+    schedule = Schedule(choose(name, value, kSchedules));
+  else if (name == "resampling")
+    resampling = Resampling(choose(name, value, kResamplings));
+  else if (name == "output")
+    output = Output(choose(name, value, kOutputs));
+  else
     fail(ErrorKind::unknown_name, "gma::Options::set_option",
          "no option named '", name, "' (value '", value, "')");
-  }
 }
 
 std::string Options::get_option(const std::string& name) const {
-  if (name == "method")
-    return update == Update::mirror_descent ? "wgma-md" : "wgma-pgd";
-  if (name == "schedule")
-    return schedule == Schedule::inverse ? "inverse" : "inverse-sqrt";
-  if (name == "resampling")
-    return resampling == Resampling::stratified ? "stratified"
-                                                : "systematic";
+  if (name == "method") return kMethods[int(method)];
+  if (name == "schedule") return kSchedules[int(schedule)];
+  if (name == "resampling") return kResamplings[int(resampling)];
+  if (name == "output") return kOutputs[int(output)];
   fail(ErrorKind::unknown_name, "gma::Options::get_option",
        "no option named '", name, "'");
 }
 
+Update Options::update() const {
+  return method == Method::wgma_pgd ? Update::projected_gradient
+                                    : Update::mirror_descent;
+}
+
 double Options::effective_step_size() const {
   if (step_size > 0.0) return step_size;
-  return update == Update::mirror_descent ? 1.0 : 0.1;
+  if (method == Method::wgma_pgd) return 0.1;
+  if (method == Method::wgma_stable) return 0.05;
+  return 1.0;
 }
 
 }  // namespace gma

@@ -97,6 +97,15 @@ Mixture place_in_box(const arma::vec& lower, const arma::vec& upper,
   return Mixture::diagonal(means, variances);
 }
 
+arma::mat latin_hypercube_in_box(const arma::vec& lower,
+                                 const arma::vec& upper, arma::uword n,
+                                 Rng& rng) {
+  arma::mat x = latin_hypercube(lower.n_elem, n, rng);
+  x.each_col() %= (upper - lower);
+  x.each_col() += lower;
+  return x;
+}
+
 double default_variance(const arma::mat& means) {
   if (means.n_cols < 2) return 1.0;
 

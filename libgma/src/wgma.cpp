@@ -59,20 +59,30 @@ arma::vec WeightObjective::log_q(const arma::vec& w) const {
   return out;
 }
 
-arma::vec WeightObjective::block_means(const arma::vec& log_q) const {
+arma::vec WeightObjective::block_means(const arma::vec& log_q,
+                                       const arma::vec& log_target) const {
   // Mean of log q - log p~ over each component's block of the bank.
-  const arma::vec diff = log_q - log_target_;
+  const arma::vec diff = log_q - log_target;
   const arma::mat blocks(const_cast<double*>(diff.memptr()), per_component_,
                          components(), false, true);
   return arma::mean(blocks, 0).t();
 }
 
 arma::vec WeightObjective::gradient(const arma::vec& w) const {
-  return 1.0 + block_means(log_q(w));
+  return 1.0 + block_means(log_q(w), log_target_);
+}
+
+arma::vec WeightObjective::gradient(const arma::vec& w,
+                                    const arma::vec& log_target) const {
+  if (log_target.n_elem != log_target_.n_elem)
+    fail(ErrorKind::argument, "gma::WeightObjective::gradient", "got ",
+         log_target.n_elem, " log target values for a bank of ",
+         log_target_.n_elem);
+  return 1.0 + block_means(log_q(w), log_target);
 }
 
 double WeightObjective::value(const arma::vec& w) const {
-  return arma::dot(w, block_means(log_q(w)));
+  return arma::dot(w, block_means(log_q(w), log_target_));
 }
 
 namespace {

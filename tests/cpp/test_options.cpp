@@ -23,12 +23,20 @@ std::string error_of(F f) {
 
 TEST(Options, EveryParameterReadsBackWhatWasSet) {
   gma::Options o;
-  const char* names[] = {"components", "points_per_component", "iterations",
-                         "step_size", "cov_scale", "draws", "threads",
-                         "batch_size", "progress_every"};
-  for (const char* name : names) {
-    o.set(name, 7);
-    EXPECT_EQ(o.get(name), 7.0) << name;
+  for (const std::string& name : gma::Options::parameter_names()) {
+    // 1 fits the ranges [0, 1]; 12 fits every other range.
+    bool stored = false;
+    for (double v : {1.0, 12.0}) {
+      try {
+        o.set(name, v);
+      } catch (const gma::Error&) {
+        continue;
+      }
+      EXPECT_EQ(o.get(name), v) << name;
+      stored = true;
+      break;
+    }
+    EXPECT_TRUE(stored) << name;
   }
 }
 
@@ -37,7 +45,10 @@ TEST(Options, OutOfRangeValuesAreRejectedWithNameAndValue) {
   const std::string m = error_of([&] { o.set("components", -3); });
   EXPECT_NE(m.find("components"), std::string::npos) << m;
   EXPECT_NE(m.find("-3"), std::string::npos) << m;
-  EXPECT_NE(error_of([&] { o.set("iterations", 0); }), "");
+  EXPECT_NE(error_of([&] { o.set("iterations", -1); }), "");
+  EXPECT_NE(error_of([&] { o.set("kappa", 0); }), "");
+  EXPECT_NE(error_of([&] { o.set("temper_min", 1.5); }), "");
+  EXPECT_NE(error_of([&] { o.set("max_condition", 0.5); }), "");
   EXPECT_NE(error_of([&] { o.set("iterations", 2.5); }), "");
   EXPECT_NE(error_of([&] { o.set("points_per_component", 1); }), "");
   EXPECT_NE(error_of([&] { o.set("step_size", -0.1); }), "");
@@ -71,6 +82,10 @@ TEST(Options, TextOptionsAcceptTheirValuesAndRejectOthers) {
   const std::string m = error_of([&] { o.set_option("method", "nuts"); });
   EXPECT_NE(m.find("nuts"), std::string::npos) << m;
   EXPECT_NE(m.find("wgma-md"), std::string::npos) << m;
+  EXPECT_NE(m.find("em"), std::string::npos) << m;
+  o.set_option("output", "importance");
+  EXPECT_EQ(o.get_option("output"), "importance");
+  EXPECT_NE(error_of([&] { o.set_option("output", "x"); }), "");
   EXPECT_NE(error_of([&] { o.set_option("schedule", "linear"); }), "");
   EXPECT_NE(error_of([&] { o.set_option("resampling", "x"); }), "");
 }
@@ -80,6 +95,8 @@ TEST(Options, StepSizeDefaultDependsOnTheMethod) {
   EXPECT_DOUBLE_EQ(o.effective_step_size(), 1.0);
   o.set_option("method", "wgma-pgd");
   EXPECT_DOUBLE_EQ(o.effective_step_size(), 0.1);
+  o.set_option("method", "wgma-stable");
+  EXPECT_DOUBLE_EQ(o.effective_step_size(), 0.05);
   o.set("step_size", 0.25);
   EXPECT_DOUBLE_EQ(o.effective_step_size(), 0.25);
 }

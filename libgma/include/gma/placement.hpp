@@ -28,6 +28,11 @@ arma::uword default_components(arma::uword dim);
 Mixture place_in_box(const arma::vec& lower, const arma::vec& upper,
                      arma::uword n, double cov_scale, Rng& rng);
 
+// n points of a Latin hypercube in the box [lower, upper].
+arma::mat latin_hypercube_in_box(const arma::vec& lower,
+                                 const arma::vec& upper, arma::uword n,
+                                 Rng& rng);
+
 // The default isotropic variance for given means (dim x N).
 double default_variance(const arma::mat& means);
 

@@ -1,9 +1,9 @@
-// sampler.hpp: the W-GMA sampler, from a target to draws.
+// sampler.hpp: the GMA sampler, from a target to draws.
 //
-// A run: place the components (from a box or given means), draw the bank
-// (M points per component), evaluate the target once at every bank point,
-// fit the weights (W-GMA), then draw the output from the bank by the
-// fitted weights.
+// A run: resolve the defaults, place the components (from a box, given
+// means, a prior sampler or a start point), fit the mixture by the chosen
+// method, check it by importance sampling (Pareto k-hat, ESS, log
+// evidence), then draw the output.
 //
 //   gma::Sampler s(2);
 //   s.set_target([](const arma::mat& x, arma::vec& out) {
@@ -12,39 +12,36 @@
 //   s.set_box({-5, -5}, {5, 5});
 //   s.run();
 //   const arma::mat& draws = s.result().draws;  // 2 x n_draws
+//
+// With bounds set, the sampler works on unconstrained coordinates
+// (transform.hpp): a box, means and a start point are given on the
+// constrained scale and mapped; draws come back on the constrained scale;
+// the fitted mixture stays unconstrained.
 #ifndef GMA_SAMPLER_HPP
 #define GMA_SAMPLER_HPP
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "gma/arma.hpp"
 #include "gma/log.hpp"
+#include "gma/methods.hpp"
 #include "gma/mixture.hpp"
 #include "gma/options.hpp"
 #include "gma/target.hpp"
+#include "gma/transform.hpp"
 
 namespace gma {
 
-enum class Stage { bank = 0, fit = 1, resample = 2 };
-
-// Progress: (stage, done, total); returning true stops the run.
-using ProgressFn = std::function<bool(Stage, long, long)>;
-
-struct Diagnostics {
-  double evaluations = 0;           // points passed to the target
-  double invalid = 0;               // NaN or +Inf values
-  double outside = 0;               // points outside the support
-  double weight_entropy = 0;        // H(w)
-  double effective_components = 0; // exp(H(w))
-  double elbo = 0;                  // estimate of E_q[log p~ - log q]
-  double run_time = 0;              // seconds
-};
+// A prior sampler: fill the dim x n matrix `out` with n prior draws.
+using PriorFn = std::function<void(arma::mat& out)>;
 
 struct Result {
-  arma::mat draws;        // dim x n_draws
-  Mixture mixture;        // the fitted mixture
-  Diagnostics diagnostics;
+  arma::mat draws;        // dim x n_draws, on the constrained scale
+  Mixture mixture;        // the fitted mixture (unconstrained scale)
+  std::map<std::string, double> diagnostics;
   Options options;        // the settings in force, defaults resolved
 };
 
@@ -58,14 +55,24 @@ class Sampler {
   // The target (see target.hpp for the value rule).
   void set_target(BatchFn fn);
 
-  // Place components in the box [lower, upper]; replaces given means.
+  // Bounds per coordinate (either may be infinite); see transform.hpp.
+  void set_bounds(const arma::vec& lower, const arma::vec& upper);
+
+  // Place components in the box [lower, upper]; replaces other starts.
   void set_box(const arma::vec& lower, const arma::vec& upper);
 
-  // Use these means (dim x N); replaces a box. Clears given variances.
+  // Use these means (dim x N); replaces other starts.
   void set_means(const arma::mat& means);
 
   // Per-component diagonal variances (dim x N) for the given means.
   void set_variances(const arma::mat& variances);
+
+  // Start from a prior sampler; replaces other starts.
+  void set_prior(PriorFn prior);
+
+  // Start from one point (local optimisation finds the region first);
+  // replaces other starts.
+  void set_start(const arma::vec& point);
 
   Options& options() { return options_; }
   const Options& options() const { return options_; }
@@ -82,16 +89,23 @@ class Sampler {
   const Result& result() const;
 
  private:
-  // The starting mixture and the resolved options.
-  Mixture initial_mixture(Options& resolved, Rng& rng) const;
+  // How the run starts: the options' defaults and the first mixture.
+  Options resolve() const;
+  Mixture start_mixture(const Context& c, EvalCounts& spent) const;
+  arma::mat lma_starts(const Context& c) const;
+  arma::mat prior_draws(arma::uword n) const;
+  Fit fit(const Context& c) const;
+  Fit fit_method(const Context& c, EvalCounts& spent) const;
 
-  // Report progress; throws Stopped when the hook asks to stop.
-  void report(Stage stage, long done, long total) const;
+  // Clear the starting information before a new one is set.
+  void clear_starts();
 
   arma::uword dim_;
   std::unique_ptr<Target> target_;
-  arma::vec lower_, upper_;
+  Bounds bounds_;
+  arma::vec lower_, upper_, start_;
   arma::mat means_, variances_;
+  PriorFn prior_;
   Options options_;
   Logger logger_;
   ProgressFn progress_;

@@ -59,10 +59,18 @@ class WeightObjective {
   // The estimate of F(w) = sum_i w_i (g_i - 1).
   double value(const arma::vec& w) const;
 
- private:
-  // Per-block means of log q - log p~, given log q.
-  arma::vec block_means(const arma::vec& log_q) const;
+  // The log target the fit uses: log p~ with outside points floored.
+  const arma::vec& log_target() const { return log_target_; }
 
+  // The gradient estimate for another log target on the same bank (as
+  // used by the stabilised fit's tempering).
+  arma::vec gradient(const arma::vec& w, const arma::vec& log_target) const;
+
+  // Per-block means of log q - log_target.
+  arma::vec block_means(const arma::vec& log_q,
+                        const arma::vec& log_target) const;
+
+ private:
   arma::mat log_p_;      // log N(z_m; mu_l, Sigma_l), (N*M) x N
   arma::mat scaled_;     // exp(log_p_ - row max)
   arma::vec row_max_;    // row maxima of log_p_

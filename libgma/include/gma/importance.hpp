@@ -1,0 +1,54 @@
+// importance.hpp: checking a fitted mixture by importance sampling.
+//
+// Fresh draws from the mixture q are weighted by r = log p~ - log q. Their
+// Pareto-smoothed weights (gma/psis.hpp) say whether q covers the target:
+// a small k-hat (below pareto_k_threshold(n), and certainly below 0.7)
+// means the weighted draws give reliable target expectations and an
+// estimate of the normalising constant Z; a large one means q misses
+// mass of the target and its draws should not be trusted. The check costs
+// n target evaluations on top of the fit.
+#ifndef GMA_IMPORTANCE_HPP
+#define GMA_IMPORTANCE_HPP
+
+#include "gma/arma.hpp"
+#include "gma/mixture.hpp"
+#include "gma/psis.hpp"
+#include "gma/rng.hpp"
+#include "gma/target.hpp"
+
+namespace gma {
+
+// The result of check_importance.
+struct ImportanceCheck {
+  arma::mat draws;             // dim x n draws from q
+  arma::vec log_ratios;        // log p~ - log q at each draw (-Inf outside)
+  Psis psis;                   // smoothed log weights and pareto_k
+  double ess = 0.0;            // importance ESS of the smoothed weights
+  double log_evidence = 0.0;   // log Z from the raw ratios (log_evidence())
+  double log_evidence_se = 0.0;  // its Monte Carlo standard error
+  EvalCounts counts;           // the target evaluations of the check
+};
+
+// Draw n points from q, evaluate the target on them (Target::evaluate with
+// batch_size, threads and after_round; NaN and +Inf count as invalid and
+// become -Inf) and summarise the log ratios: Pareto smoothing, the ESS of
+// the smoothed weights and the log evidence of the raw ones. Throws
+// gma::Error: argument if the dimensions differ or n < 2; target if no
+// draw has a finite log density; numeric if q's own density underflows at
+// a draw where the target is finite. Throws gma::Stopped when after_round
+// asks to stop.
+ImportanceCheck check_importance(const Mixture& q, const Target& target,
+                                 arma::uword n, Rng& rng,
+                                 arma::uword batch_size, arma::uword threads,
+                                 const RoundFn& after_round = RoundFn());
+
+// m draws (dim x m) from the check's draws by systematic (low-variance)
+// resampling with probabilities proportional to the smoothed weights; a
+// draw's count differs from m times its weight by less than one. Throws
+// (argument) if m = 0 or the check holds no draws or mismatched weights.
+arma::mat resample_importance(const ImportanceCheck& check, arma::uword m,
+                              Rng& rng);
+
+}  // namespace gma
+
+#endif  // GMA_IMPORTANCE_HPP
