@@ -5,8 +5,10 @@
 //       NLopt's derivative-free BOBYQA (M. J. D. Powell, "The BOBYQA
 //       algorithm for bound constrained optimization without derivatives",
 //       DAMTP 2009/NA06, Cambridge, 2009), falling back to Nelder-Mead
-//       (J. A. Nelder and R. Mead, Computer Journal 7 (1965) 308-313) from
-//       the same start when BOBYQA fails.
+//       (J. A. Nelder and R. Mead, Computer Journal 7 (1965) 308-313) on
+//       the evaluations left: from the same start when BOBYQA fails, from
+//       BOBYQA's point when rounding limited it (NLOPT_ROUNDOFF_LIMITED,
+//       whose point is then kept unless Nelder-Mead does at least as well).
 //   (b) Merging of duplicate optima: visited in order of decreasing
 //       log p~, an optimum x whose Mahalanobis distance to a kept mode mu_j
 //       in that mode's (unscaled, floored) Laplace metric,
