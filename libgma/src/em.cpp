@@ -234,10 +234,11 @@ EmReport fit_em(const Mixture& start, const Target& target,
     if (!skip)
       q = em_step(q, z.cols(usable), w.omega, parts.rows(usable),
                   log_q.elem(usable), settings, collapsed);
-    logger.log(LogLevel::debug, "em",
-               cat("iteration ", t, ": ESS ", fixed(w.raw_ess, 1), " of ",
-                   B, ", beta ", significant(w.beta, 3), ", ", collapsed,
-                   " collapsed components"));
+    if (logger.enabled(LogLevel::debug))
+      logger.log(LogLevel::debug, "em",
+                 cat("iteration ", t, ": ESS ", fixed(w.raw_ess, 1), " of ",
+                     B, ", beta ", significant(w.beta, 3), ", ", collapsed,
+                     " collapsed components"));
 
     // Report progress, and stop if asked.
     if (on_iteration && on_iteration(t, T)) throw Stopped();

@@ -73,7 +73,7 @@ struct Options {
   double ridge = 1e-6;
   double eigen_floor = 1e-6;
   double max_condition = 1e6;
-  double min_ess_fraction = 0.005;
+  double min_ess_fraction = 0.05;
 
   Method method = Method::wgma_md;
   Schedule schedule = Schedule::inverse;
