@@ -222,7 +222,7 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
  *   (0*: 200 (dim + 1)^2), merge_distance 1.0 (Mahalanobis)
  * em
  *   bank_size 4096, ridge 1e-6, eigen_floor 1e-6, max_condition 1e6,
- *   min_ess_fraction 0.005
+ *   min_ess_fraction 0.05
  * lma and em also use eigen_floor and max_condition for their covariances.
  */
 GMA_API int gma_set_param(gma_sampler *s, const char *name, double value);
@@ -346,6 +346,25 @@ GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
  */
 GMA_API int gma_get_diagnostic(const gma_sampler *s, const char *name,
                                double *value);
+
+/*
+ * The log importance ratios log p~ - log q of the importance check's draws
+ * (n must equal the parameter "importance_draws"; -INFINITY outside the
+ * support). GMA_ERR_STATE when the run made no check.
+ */
+GMA_API int gma_get_log_ratios(const gma_sampler *s, double *out, long n);
+
+/* -------------------------------------------------------------- utilities */
+
+/*
+ * Pareto-smoothed importance sampling of any n >= 2 log ratios (finite or
+ * -INFINITY; no NaN or +INFINITY): writes the smoothed log weights to
+ * log_weights (n values, may be NULL) and the Pareto k-hat to *pareto_k
+ * (+INFINITY when the tail is too short to fit). Needs no sampler; errors
+ * give GMA_ERR_ARGUMENT.
+ */
+GMA_API int gma_pareto_smooth(const double *log_ratios, long n,
+                              double *log_weights, double *pareto_k);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gma/error.hpp"
+#include "gma/psis.hpp"
 #include "gma/sampler.hpp"
 
 struct gma_sampler {
@@ -349,6 +350,41 @@ int gma_get_diagnostic(const gma_sampler* s, const char* name,
     }
     *value = hit->second;
   });
+}
+
+int gma_get_log_ratios(const gma_sampler* s, double* out, long n) {
+  return guard(s, "gma_get_log_ratios", [&] {
+    const gma::Result& r = s->core.result();
+    need(out, "gma_get_log_ratios", "out");
+    if (r.log_ratios.is_empty())
+      gma::fail(gma::ErrorKind::state, "gma_get_log_ratios",
+                "this run made no importance check (importance_draws 0, or ",
+                "no draw inside the support)");
+    check_count("gma_get_log_ratios", "n", n, long(r.log_ratios.n_elem));
+    std::memcpy(out, r.log_ratios.memptr(),
+                r.log_ratios.n_elem * sizeof(double));
+  });
+}
+
+int gma_pareto_smooth(const double* log_ratios, long n, double* log_weights,
+                      double* pareto_k) {
+  // No handle to keep a message: argument errors are the status alone.
+  if (log_ratios == nullptr || pareto_k == nullptr || n < 2)
+    return GMA_ERR_ARGUMENT;
+  try {
+    const gma::Psis p = gma::pareto_smooth(
+        arma::vec(const_cast<double*>(log_ratios), arma::uword(n), false));
+    *pareto_k = p.pareto_k;
+    if (log_weights)
+      std::memcpy(log_weights, p.log_weights.memptr(), n * sizeof(double));
+    return GMA_OK;
+  } catch (const gma::Error& e) {
+    return status_of(e.kind());
+  } catch (const std::bad_alloc&) {
+    return GMA_ERR_MEMORY;
+  } catch (...) {
+    return GMA_ERR_INTERNAL;
+  }
 }
 
 }  // extern "C"

@@ -354,7 +354,8 @@ void Sampler::run() {
 
   // Keep the result with its diagnostics.
   auto result = std::make_unique<Result>(
-      Result{draws, f.mixture, f.diagnostics, r});
+      Result{draws, f.mixture, f.diagnostics, r, arma::vec()});
+  if (check) result->log_ratios = check->log_ratios;
   auto& d = result->diagnostics;
   d["draws"] = double(draws.n_cols);
   d["components"] = double(f.mixture.size());

@@ -43,6 +43,7 @@ struct Result {
   Mixture mixture;        // the fitted mixture (unconstrained scale)
   std::map<std::string, double> diagnostics;
   Options options;        // the settings in force, defaults resolved
+  arma::vec log_ratios;   // log p~ - log q of the importance check's draws
 };
 
 class Sampler {
