@@ -193,7 +193,8 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
  * Numeric parameters by name. Unknown names give GMA_ERR_UNKNOWN_NAME and
  * values out of range GMA_ERR_ARGUMENT, each with a message naming both.
  * 0 means "the default" where marked (0*). gma_get_param after a run
- * reports the values in force, defaults resolved.
+ * reports the values in force, defaults resolved (cov_scale stays 0 when
+ * the default per-axis width was used: it has no single value).
  *
  * Common
  *   components            N (0*): 50 in 1-D, 15 x 15 in 2-D, 40 dim (at
@@ -299,8 +300,9 @@ GMA_API int gma_set_logger(gma_sampler *s, gma_log_fn fn, int max_level,
 
 /*
  * Run the sampler: place the components, fit the mixture by the method,
- * check it by importance sampling, draw the output. Returns GMA_OK, GMA_STOPPED or a failure; after
- * anything but GMA_OK no results are available.
+ * check it by importance sampling, draw the output. Returns GMA_OK,
+ * GMA_STOPPED or a failure; after anything but GMA_OK no results are
+ * available.
  */
 GMA_API int gma_run(gma_sampler *s);
 
@@ -333,13 +335,16 @@ GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
  *   pareto_k              Pareto k-hat of the importance ratios p~/q of
  *                         importance_draws draws from the fitted mixture:
  *                         above pareto_k_threshold (0.7 or less for small
- *                         samples) the fit misses part of the target
+ *                         samples) the fit misses part of the target;
+ *                         -INFINITY when the largest ratios are all equal
+ *                         (q proportional to p~ there)
  *   pareto_k_threshold    min(1 - 1 / log10(importance_draws), 0.7)
  *   ess                   importance-sampling effective sample size
  *   log_evidence          log Z estimated from the same ratios, and
  *   log_evidence_se       its Monte Carlo standard error
  *   run_time              seconds spent in gma_run()
- * W-GMA methods: elbo (the fit's estimate of E_q[log p~ - log q]);
+ * W-GMA methods: elbo (the fit's in-sample estimate of
+ * E_q[log p~ - log q], a lower bound of log Z up to its Monte Carlo error);
  * wgma-refine also stage1_elbo. LMA: modes, failed_starts. EM: em_min_ess,
  * em_last_ess, em_degenerate_iterations (iterations whose importance
  * weights were degenerate and were tempered; a warning is logged).

@@ -116,11 +116,15 @@ Psis pareto_smooth(const arma::vec& log_ratios) {
   if (tail < 5) return out;
 
   // The tail in ascending order, shifted so the largest ratio is 0, and
-  // the threshold below it; a flat tail cannot be fitted.
+  // the threshold below it. A flat tail has no spread to fit: the ratios
+  // are bounded there (q is proportional to p~), so k-hat is -Inf.
   const arma::uvec order = arma::stable_sort_index(log_ratios);
   const arma::uvec tail_ids = order.tail(tail);
   const arma::vec lw_tail = log_ratios.elem(tail_ids) - top;
-  if (lw_tail.max() - lw_tail.min() < DBL_EPSILON / 100.0) return out;
+  if (lw_tail.max() - lw_tail.min() < DBL_EPSILON / 100.0) {
+    out.pareto_k = -arma::datum::inf;
+    return out;
+  }
   const double cutoff = std::exp(log_ratios[order[n - tail - 1]] - top);
 
   // Fit the GPD to the tail weights' exceedances of the threshold.

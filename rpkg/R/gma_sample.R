@@ -1,18 +1,39 @@
 #' Sample an unnormalised density by Gaussian mixture approximation
 #'
 #' Draws from a density known only up to a constant, through evaluations of
-#' its logarithm (no gradients). Gaussian components are placed over a box
-#' (or at given means), a fixed bank of `points_per_component` points is
-#' drawn from each and `log_density` is evaluated once at every bank point.
-#' The mixture weights are then fitted by minimising a sample estimate of
-#' the Kullback-Leibler divergence KL(q || p), by mirror descent
-#' (`"wgma-md"`) or projected gradient descent (`"wgma-pgd"`), and the
-#' output draws are a resample of the bank by the fitted weights.
+#' its logarithm (no gradients). With the default method, W-GMA, Gaussian
+#' components are placed over a box (or at given means), a fixed bank of
+#' `points_per_component` points is drawn from each and `log_density` is
+#' evaluated once at every bank point. The mixture weights are then fitted
+#' by minimising a sample estimate of the Kullback-Leibler divergence
+#' KL(q || p), by mirror descent (`"wgma-md"`) or projected gradient
+#' descent (`"wgma-pgd"`), and the output draws are a resample of the bank
+#' by the fitted weights. The fit is then checked by importance sampling
+#' from the mixture (diagnostics `pareto_k`, `ess`, `log_evidence`).
+#'
+#' @section Methods:
+#' \describe{
+#' \item{`"wgma-md"`, `"wgma-pgd"`}{weights-only GMA by mirror descent or
+#'   projected gradient descent;}
+#' \item{`"wgma-stable"`}{tempered, damped, averaged mirror descent;}
+#' \item{`"wgma-refine"`}{coarse-to-refine: a second fit around the
+#'   components that matter in the first;}
+#' \item{`"lma"`}{a Laplace mixture at the modes found by local searches
+#'   started in the box (or at the means);}
+#' \item{`"lma-wgma"`}{the Laplace components, weights fitted by W-GMA;}
+#' \item{`"em"`}{population EM with importance weights and full
+#'   covariances.}
+#' }
+#' Their further numeric settings (for example `temper_min` of
+#' `"wgma-stable"`, `starts` of `"lma"`, `bank_size` of `"em"`, or
+#' `importance_draws`, 0 to skip the importance check) go in `control`;
+#' the library refuses names it does not know.
 #'
 #' @section Placement:
 #' Give either a box, `lower` and `upper`, or initial component `means`.
-#' With a box the components lie on a regular grid in one and two
-#' dimensions and at uniform random points in more; the box also sets the
+#' With a box the components lie on a regular grid in one dimension, and
+#' in two when `components` is a perfect square; otherwise they are spread
+#' over the box at random (a Latin hypercube). The box also sets the
 #' default component variance. With `means` there is one component per row
 #' and the default variance comes from the spacing of the means. A numeric
 #' vector given as `means` is read as one column: one-dimensional means,
@@ -25,8 +46,9 @@
 #' support. If no bank point has a finite value the run fails. An error in
 #' `log_density` stops the run with an error that quotes its message and
 #' the point it failed at; so does a return value of the wrong length or
-#' type. Warnings from `log_density` are collected and re-issued after the
-#' run. Ctrl-C stops the run with an error.
+#' type. Warnings and messages from `log_density` are collected and
+#' re-issued after the run (each distinct one once, the first 10, then a
+#' count of the rest). Ctrl-C stops the run with an error.
 #'
 #' Arguments in `...` go to `log_density`. Their names must not be a prefix
 #' of an argument of `gma_sample()` (R matches those partially first).
@@ -45,17 +67,19 @@
 #'   the result. See *Placement*.
 #' @param n_draws Number of output draws; `NULL` for the library's default
 #'   (components x points per component).
-#' @param method `"wgma-md"` (mirror descent, the default) or `"wgma-pgd"`
-#'   (projected gradient descent).
+#' @param method The method, see *Methods*: `"wgma-md"` (the default),
+#'   `"wgma-pgd"`, `"wgma-stable"`, `"wgma-refine"`, `"lma"`, `"lma-wgma"`
+#'   or `"em"`.
 #' @param components Number of components N, a whole number >= 1; `NULL`
 #'   for the library's default (50 in 1-D, 15 x 15 in 2-D, 40 per dimension
-#'   but at most 400 in more). With `means` it is `nrow(means)`.
+#'   but at most 400 in more; 8 for EM). With `means` it is `nrow(means)`.
 #' @param points_per_component Bank points per component M, a whole number
-#'   >= 2; `NULL` for the library's default (30).
+#'   >= 2; `NULL` for the library's default (30; 200 for `"lma-wgma"`).
 #' @param iterations Number of weight updates, a whole number >= 1; `NULL`
-#'   for the library's default (500).
+#'   for the library's default (500; 60 for EM).
 #' @param step_size Initial step size, a number > 0; `NULL` for the
-#'   library's default (1 for mirror descent, 0.1 for projected gradient).
+#'   library's default for the method (1 for mirror descent, 0.1 for
+#'   projected gradient, 0.05 for `"wgma-stable"`).
 #' @param cov_scale Isotropic component variance, a number > 0; `NULL` to
 #'   let the library choose it from the box or the means.
 #' @param schedule Step size schedule: `"inverse"` (step_size / k, the
@@ -63,6 +87,15 @@
 #' @param resampling How the draws are taken from the bank: `"stratified"`
 #'   (a component by weight, then one of its points; the default) or
 #'   `"systematic"`.
+#' @param output What the draws are: `"auto"` (the default: `"bank"` for
+#'   the W-GMA methods, `"mixture"` otherwise), `"bank"` (the bank
+#'   resampled by the weights), `"mixture"` (fresh draws from the fitted
+#'   mixture) or `"importance"` (mixture draws resampled by their
+#'   Pareto-smoothed importance weights, corrected towards the target).
+#' @param control A named list of further numeric settings of the library
+#'   (see *Methods*), each a single finite number; `list()` for none. Not
+#'   for the settings that have an argument here, nor `threads` (R calls
+#'   `log_density` from one thread).
 #' @param vectorized `TRUE` if `log_density` takes a matrix of points, one
 #'   per row; `FALSE` (the default) to call it once per point.
 #' @param seed Seed of the sampler's random stream, a whole number >= 0.
@@ -78,11 +111,15 @@
 #'   \item{mixture}{the fitted mixture: `weights` (length N), `means`
 #'     (N x d matrix) and `covariances` (d x d x N array);}
 #'   \item{diagnostics}{named list: `draws`, `components`, `evaluations`
-#'     (target evaluations), `invalid` (NaN or +Inf values), `outside`
-#'     (bank points outside the support), `weight_entropy`,
+#'     (target evaluations, all stages), `invalid` (NaN or +Inf values),
+#'     `outside` (points outside the support), `weight_entropy`,
 #'     `effective_components` (exp of the weight entropy), `elbo` (the
-#'     fit's estimate of E_q(log p - log q), at most log Z) and `run_time`
-#'     (seconds);}
+#'     W-GMA fit's estimate of E_q(log p - log q), at most log Z; `NA` for
+#'     the other methods) and `run_time` (seconds); then those the run
+#'     reports of `pareto_k`, `pareto_k_threshold` (a `pareto_k` above it
+#'     means the fit misses part of the target), `ess`, `log_evidence`,
+#'     `log_evidence_se`, `stage1_elbo`, `modes`, `failed_starts`,
+#'     `em_min_ess`, `em_last_ess` and `em_degenerate_iterations`;}
 #'   \item{method}{the method used;}
 #'   \item{settings}{named list of the settings the run used, as reported
 #'     by the library, with the options and the seed;}
@@ -111,6 +148,12 @@
 #'                    iterations = 100, vectorized = TRUE, seed = 3)
 #' summary(fit2)
 #'
+#' # A Laplace mixture at the modes found by local searches.
+#' fit_lma <- gma_sample(log_p_rows, lower = c(-5, -5), upper = c(5, 5),
+#'                       method = "lma", vectorized = TRUE, seed = 3,
+#'                       control = list(starts = 4))
+#' fit_lma$diagnostics$modes
+#'
 #' # One dimension, starting from given means, with an extra argument.
 #' log_gamma <- function(x, shape) {
 #'   if (x <= 0) -Inf else (shape - 1) * log(x) - x
@@ -120,14 +163,16 @@
 #' colMeans(fit3$draws)
 gma_sample <- function(log_density, lower = NULL, upper = NULL,
                        means = NULL, n_draws = NULL,
-                       method = c("wgma-md", "wgma-pgd"),
+                       method = c("wgma-md", "wgma-pgd", "wgma-stable",
+                                  "wgma-refine", "lma", "lma-wgma", "em"),
                        components = NULL, points_per_component = NULL,
                        iterations = NULL, step_size = NULL,
                        cov_scale = NULL,
                        schedule = c("inverse", "inverse-sqrt"),
                        resampling = c("stratified", "systematic"),
-                       vectorized = FALSE, seed = NULL, verbose = FALSE,
-                       ...) {
+                       output = c("auto", "bank", "mixture", "importance"),
+                       control = list(), vectorized = FALSE, seed = NULL,
+                       verbose = FALSE, ...) {
   call <- match.call()
 
   # Step 1: check the arguments, in the order of the signature.
@@ -143,14 +188,17 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
               iterations = check_whole(iterations, "iterations", 1),
               step_size = check_positive(step_size, "step_size"),
               cov_scale = check_positive(cov_scale, "cov_scale"))
-  options <- c(method = check_choice(method, c("wgma-md", "wgma-pgd"),
-                                     "method"),
+  options <- c(method = check_choice(method, gma_methods, "method"),
                schedule = check_choice(schedule,
                                        c("inverse", "inverse-sqrt"),
                                        "schedule"),
                resampling = check_choice(resampling,
                                          c("stratified", "systematic"),
-                                         "resampling"))
+                                         "resampling"),
+               output = check_choice(output,
+                                     c("auto", "bank", "mixture",
+                                       "importance"), "output"))
+  params <- c(params, check_control(control))
   check_flag(vectorized, "vectorized")
   check_flag(verbose, "verbose")
 
@@ -167,20 +215,21 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
   seed <- check_seed(seed)
 
   # Step 4: run, with the target wrapped so no R condition escapes it.
+  # The progress hook runs every iteration, to notice Ctrl-C quickly.
   target <- make_target(function(x) log_density(x, ...), vectorized,
                         place$names)
   if (is.null(params)) params <- numeric()
   params <- c(params, progress_every = 1)
   means_t <- if (is.null(place$means)) NULL else t(place$means)
+  report <- unique(c(setting_names, names(params)))
   res <- .Call(c_gma_run, target$fn, place$dim, place$lower,
                place$upper, means_t, params, options, seed, verbose,
-               setting_names)
+               report, diagnostic_names)
 
-  # Step 5: report the log and the warnings of log_density.
+  # Step 5: report the log, and the warnings and messages of
+  # log_density.
   if (verbose) for (line in res$log) message("gma: ", line)
-  for (w in target$warnings()) {
-    warning("log_density: ", w, call. = FALSE)
-  }
+  relay_conditions(target)
 
   # Step 6: turn a failure into an R error.
   if (res$status != 0L) stop_run(res)
@@ -189,10 +238,68 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
   new_fit(res, place$names, options, seed, vectorized, call)
 }
 
-# Parameters read back after a run, for the settings of the fit.
+# The methods of the library, the default first.
+gma_methods <- c("wgma-md", "wgma-pgd", "wgma-stable", "wgma-refine",
+                 "lma", "lma-wgma", "em")
+
+# Diagnostics: the first ones always (NA when the method does not report
+# them), the others when it does.
+diagnostic_names <- c("draws", "components", "evaluations", "invalid",
+                      "outside", "weight_entropy", "effective_components",
+                      "elbo", "run_time", "pareto_k", "pareto_k_threshold",
+                      "ess", "log_evidence", "log_evidence_se",
+                      "stage1_elbo", "modes", "failed_starts",
+                      "em_min_ess", "em_last_ess",
+                      "em_degenerate_iterations")
+diagnostic_always <- 9L
+
+# control: a named list of single finite numbers, for gma_set_param().
+# Settings with an argument of their own, threads and progress_every are
+# refused here; other names are the library's to judge.
+check_control <- function(control) {
+  # Step 1: a list with a distinct name for every element.
+  if (!is.list(control)) {
+    stop_arg("control must be a named list, not ", show_value(control))
+  }
+  if (length(control) == 0L) return(NULL)
+  nm <- names(control)
+  if (is.null(nm) || any(is.na(nm) | nm == "")) {
+    stop_arg("control must be a named list: every element needs a name")
+  }
+  if (anyDuplicated(nm)) {
+    stop_arg("control names a setting twice: ", nm[anyDuplicated(nm)])
+  }
+
+  # Step 2: no setting that has its own argument, nor threads.
+  own <- c(draws = "n_draws", components = "components",
+           points_per_component = "points_per_component",
+           iterations = "iterations", step_size = "step_size",
+           cov_scale = "cov_scale")
+  for (n in nm) {
+    if (n %in% names(own)) {
+      stop_arg("control$", n, " is not allowed: use the argument ",
+               own[[n]], " of gma_sample()")
+    }
+    if (n %in% c("threads", "progress_every")) {
+      stop_arg("control$", n, " is not allowed: gma_sample() sets it")
+    }
+  }
+
+  # Step 3: each value a single finite number.
+  for (n in nm) {
+    if (!is_number(control[[n]])) {
+      stop_arg("control$", n, " must be a single finite number, not ",
+               show_value(control[[n]]))
+    }
+  }
+  vapply(control, as.double, 0)
+}
+
+# Parameters read back after a run, for the settings of the fit (with
+# those set through control).
 setting_names <- c("components", "points_per_component", "iterations",
-                   "step_size", "cov_scale", "draws", "threads",
-                   "batch_size", "progress_every")
+                   "step_size", "cov_scale", "draws", "importance_draws",
+                   "threads", "batch_size", "progress_every")
 
 # Raise the R error for a failed run (res from c_gma_run).
 stop_run <- function(res) {
@@ -245,9 +352,16 @@ new_fit <- function(res, names, options, seed, vectorized, call) {
     list(draws = draws,
          mixture = list(weights = res$weights, means = means,
                         covariances = covs),
-         diagnostics = as.list(res$diagnostics),
+         diagnostics = fit_diagnostics(res$diagnostics),
          method = unname(options["method"]),
          settings = settings,
          call = call),
     class = "gma_fit")
+}
+
+# The diagnostics of a run as a list: the first diagnostic_always always,
+# the others only when reported (not NA).
+fit_diagnostics <- function(d) {
+  keep <- seq_along(d) <= diagnostic_always | !is.na(d)
+  as.list(d[keep])
 }

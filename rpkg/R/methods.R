@@ -14,24 +14,49 @@ draws_table <- function(draws) {
   out
 }
 
-# One line of the key figures of a fit.
+# "1 draw", "3 draws".
+plural <- function(n, what) {
+  paste(n, if (n == 1) what else paste0(what, "s"))
+}
+
+# The key figures of a fit: three lines, and two more on the importance
+# check when the run made it.
 fit_header <- function(x) {
+  # Step 1: method, sizes, evaluations and time.
   d <- x$diagnostics
-  c(sprintf("Gaussian mixture approximation sample, method %s", x$method),
-    sprintf("  %d dimension%s, %d draws, %d components (%.1f effective)",
-            ncol(x$draws), if (ncol(x$draws) == 1L) "" else "s",
-            as.integer(d$draws), as.integer(d$components),
+  out <- c(
+    sprintf("Gaussian mixture approximation sample, method %s", x$method),
+    sprintf("  %s, %s, %s (%.1f effective)",
+            plural(ncol(x$draws), "dimension"),
+            plural(as.integer(d$draws), "draw"),
+            plural(as.integer(d$components), "component"),
             d$effective_components),
-    sprintf("  %d log-density evaluations, run time %.3g s",
-            as.integer(d$evaluations), d$run_time))
+    sprintf("  %s, run time %.3g s",
+            plural(as.integer(d$evaluations), "log-density evaluation"),
+            d$run_time))
+
+  # Step 2: the importance check, when there is one.
+  if (!is.null(d$pareto_k)) {
+    side <- if (d$pareto_k > d$pareto_k_threshold) "above" else "below"
+    out <- c(out, sprintf(
+      "  importance check: Pareto k %.2f (%s threshold %.2f), ESS %.0f",
+      d$pareto_k, side, d$pareto_k_threshold, d$ess))
+  }
+  if (!is.null(d$log_evidence)) {
+    out <- c(out, sprintf("  log evidence %.4g (se %.2g)",
+                          d$log_evidence, d$log_evidence_se))
+  }
+  out
 }
 
 #' Print a gma_fit
 #'
 #' Shows the method, the dimension, the numbers of draws, components and
-#' target evaluations, the effective number of components, the run time
-#' and, per column of the draws, the mean, standard deviation and the
-#' 2.5%, 50% and 97.5% quantiles.
+#' target evaluations, the effective number of components, the run time,
+#' the importance check of the fit (Pareto k against its threshold, the
+#' effective sample size, the log evidence) when the run made one and,
+#' per column of the draws, the mean, standard deviation and the 2.5%, 50%
+#' and 97.5% quantiles.
 #'
 #' @param x A `gma_fit` from [gma_sample()].
 #' @param digits Significant digits for the table.
@@ -88,12 +113,14 @@ print.summary.gma_fit <- function(x, digits = 4L, ...) {
   # Step 2: every diagnostic, one per line.
   cat("\nDiagnostics:\n")
   d <- unlist(x$diagnostics)
-  print(data.frame(value = signif(d, digits), row.names = names(d)))
+  value <- vapply(d, function(v) format(signif(v, digits)), "")
+  cat(paste0("  ", format(names(d)), "  ", value), sep = "\n")
 
-  # Step 3: the settings, one line.
+  # Step 3: the settings, wrapped.
   s <- vapply(x$settings, function(v) format(v), "")
-  cat("\nSettings:", paste0(names(s), " = ", s, collapse = ", "), "\n",
-      fill = TRUE)
+  cat("\nSettings:\n")
+  cat(strwrap(paste0(names(s), " = ", s, collapse = ", "), indent = 2L,
+              exdent = 2L), sep = "\n")
   invisible(x)
 }
 

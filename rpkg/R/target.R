@@ -52,17 +52,28 @@ check_value <- function(v, n) {
 }
 
 # Build the wrapper around log_density, a function of the point(s) alone
-# (gma_sample() binds the extra arguments); names are the column names. The wrapper keeps the warnings log_density
-# raises (muffled, the first 10 distinct ones) for gma_sample() to
-# re-issue after the run: warnings(), which returns them.
+# (gma_sample() binds the extra arguments); names are the column names.
+# The wrapper muffles the warnings and messages log_density raises and
+# keeps the first 10 distinct ones of each, with a count of all, for
+# gma_sample() to re-issue after the run (see relay_conditions()).
 make_target <- function(log_density, vectorized, names) {
-  kept <- character()
+  kept <- list(warning = character(), message = character())
+  counts <- c(warning = 0, message = 0)
 
-  # Record a warning and muffle it.
+  # Record a warning or a message, then muffle it.
+  keep <- function(type, text) {
+    counts[[type]] <<- counts[[type]] + 1
+    if (length(kept[[type]]) < 10L && !(text %in% kept[[type]])) {
+      kept[[type]] <<- c(kept[[type]], text)
+    }
+  }
   on_warning <- function(w) {
-    msg <- conditionMessage(w)
-    if (length(kept) < 10L && !(msg %in% kept)) kept <<- c(kept, msg)
+    keep("warning", conditionMessage(w))
     invokeRestart("muffleWarning")
+  }
+  on_message <- function(m) {
+    keep("message", sub("\n$", "", conditionMessage(m)))
+    invokeRestart("muffleMessage")
   }
 
   # All points at once: log_density gets an n x d matrix.
@@ -108,9 +119,30 @@ make_target <- function(log_density, vectorized, names) {
   # above) becomes a failure too.
   eval_any <- if (vectorized) eval_batch else eval_points
   wrapper <- function(x) {
-    tryCatch(withCallingHandlers(eval_any(x), warning = on_warning),
+    tryCatch(withCallingHandlers(eval_any(x), warning = on_warning,
+                                 message = on_message),
              error = function(e) c("error", conditionMessage(e)),
              interrupt = function(e) c("interrupt", "interrupted"))
   }
-  list(fn = wrapper, warnings = function() kept)
+  list(fn = wrapper,
+       conditions = function() list(kept = kept, counts = counts))
+}
+
+# Re-issue the warnings and messages a target wrapper kept, from R code
+# after the run: each distinct one once, then a count of the rest.
+relay_conditions <- function(target) {
+  cond <- target$conditions()
+  for (text in cond$kept$message) message(text)
+  more <- cond$counts[["message"]] - length(cond$kept$message)
+  if (more > 0) {
+    message("(log_density gave ", more, " more messages, repeats included)")
+  }
+  for (text in cond$kept$warning) {
+    warning("log_density: ", text, call. = FALSE)
+  }
+  more <- cond$counts[["warning"]] - length(cond$kept$warning)
+  if (more > 0) {
+    warning("log_density gave ", more, " more warnings, repeats included",
+            call. = FALSE)
+  }
 }

@@ -24,8 +24,6 @@ namespace {
 // Everything the callbacks share with the run, passed as user_data.
 struct Glue {
   SEXP target = R_NilValue;      // R closure: d x n matrix -> values
-  int dim = 0;
-  long target_calls = 0;
   bool target_failed = false;    // the callback returned non-zero
   std::string failure_kind;      // "error" or "interrupt"
   std::string failure_message;
@@ -101,7 +99,6 @@ int target_callback(int n, int dim, const double *x, double *out,
     copy_text(c.kind, sizeof c.kind, "error");
     copy_text(c.message, sizeof c.message,
               "log_density was stopped by an R error outside its handler");
-    ++g->target_calls;
     bool completed = R_ToplevelExec(eval_target, &c);
 
     // Step 2: report a failure back through the user data.
@@ -126,8 +123,10 @@ void check_interrupt(void *) { R_CheckUserInterrupt(); }
 const char *stage_name(int stage) {
   switch (stage) {
   case GMA_STAGE_BANK: return "evaluating the bank";
-  case GMA_STAGE_FIT: return "fitting the weights";
+  case GMA_STAGE_FIT: return "fitting the mixture";
   case GMA_STAGE_RESAMPLE: return "drawing the output";
+  case GMA_STAGE_CHECK: return "checking the fit by importance sampling";
+  case GMA_STAGE_OPTIMISE: return "searching for modes";
   default: return "unknown stage";
   }
 }
@@ -190,28 +189,30 @@ Rcpp::List failure(int status, const std::string &where,
 
 // Read back every result of a successful run into R objects.
 Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
-                   const Rcpp::CharacterVector &param_names) {
-  // Step 1: the diagnostics, by name.
-  const char *diag_names[] = {
-      "draws",   "components",     "evaluations",          "invalid",
-      "outside", "weight_entropy", "effective_components", "elbo",
-      "run_time"};
-  const int n_diag = sizeof diag_names / sizeof diag_names[0];
+                   const Rcpp::CharacterVector &param_names,
+                   const Rcpp::CharacterVector &diag_names) {
+  // Step 1: the diagnostics, by name; NA for those the run does not
+  // report.
+  const R_xlen_t n_diag = diag_names.size();
   Rcpp::NumericVector diag(n_diag);
-  Rcpp::CharacterVector diag_nm(n_diag);
-  for (int i = 0; i < n_diag; ++i) {
+  for (R_xlen_t i = 0; i < n_diag; ++i) {
     double v = NA_REAL;
-    if (gma_get_diagnostic(s, diag_names[i], &v) != GMA_OK) v = NA_REAL;
+    const char *nm = CHAR(STRING_ELT(diag_names, i));
+    if (gma_get_diagnostic(s, nm, &v) != GMA_OK) v = NA_REAL;
     diag[i] = v;
-    diag_nm[i] = diag_names[i];
   }
-  diag.names() = diag_nm;
+  diag.names() = diag_names;
 
   // Step 2: the draws, one per row.
-  const long n_draws = static_cast<long>(diag[0]);
-  const int n_comp = static_cast<int>(diag[1]);
+  double n_draws_d = 0, n_comp_d = 0;
+  int st = gma_get_diagnostic(s, "draws", &n_draws_d);
+  if (st == GMA_OK) st = gma_get_diagnostic(s, "components", &n_comp_d);
+  if (st != GMA_OK)
+    return failure(st, "gma_get_diagnostic", gma_last_error(s), g);
+  const long n_draws = static_cast<long>(n_draws_d);
+  const int n_comp = static_cast<int>(n_comp_d);
   std::vector<double> buf(static_cast<size_t>(n_draws) * dim);
-  int st = gma_get_draws(s, buf.data(), n_draws);
+  st = gma_get_draws(s, buf.data(), n_draws);
   if (st != GMA_OK) return failure(st, "gma_get_draws", gma_last_error(s), g);
   Rcpp::NumericMatrix draws(n_draws, dim);
   for (long j = 0; j < n_draws; ++j)
@@ -245,9 +246,10 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
   params.names() = param_names;
 
   return Rcpp::List::create(
-      Rcpp::Named("status") = static_cast<int>(GMA_OK), Rcpp::Named("draws") = draws,
-      Rcpp::Named("weights") = weights, Rcpp::Named("means") = means,
-      Rcpp::Named("covariances") = covs, Rcpp::Named("diagnostics") = diag,
+      Rcpp::Named("status") = static_cast<int>(GMA_OK),
+      Rcpp::Named("draws") = draws, Rcpp::Named("weights") = weights,
+      Rcpp::Named("means") = means, Rcpp::Named("covariances") = covs,
+      Rcpp::Named("diagnostics") = diag,
       Rcpp::Named("params") = params,
       Rcpp::Named("log") = Rcpp::wrap(g.log));
 }
@@ -263,14 +265,15 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
 //   seed     a whole number, as a double
 //   verbose  TRUE to install the log hook at GMA_LOG_INFO
 //   report   names of the parameters to read back after the run
+//   diagnostics  names of the diagnostics to read back
 // Returns a list with the status and messages, and the results on
 // success; R code raises the errors.
 Rcpp::List run(SEXP target, int dim, SEXP lower, SEXP upper, SEXP means,
                Rcpp::NumericVector params, Rcpp::CharacterVector options,
-               double seed, bool verbose, Rcpp::CharacterVector report) {
+               double seed, bool verbose, Rcpp::CharacterVector report,
+               Rcpp::CharacterVector diagnostics) {
   Glue g;
   g.target = target;
-  g.dim = dim;
   g.verbose = verbose;
 
   // Step 1: the sampler.
@@ -329,7 +332,7 @@ Rcpp::List run(SEXP target, int dim, SEXP lower, SEXP upper, SEXP means,
   if (st != GMA_OK) return failure(st, "gma_run", gma_last_error(s.get()), g);
 
   // Step 4: read the results back.
-  return results(s.get(), dim, g, report);
+  return results(s.get(), dim, g, report, diagnostics);
 }
 
 } // namespace
@@ -339,12 +342,13 @@ extern "C" {
 
 SEXP c_gma_run(SEXP target, SEXP dim, SEXP lower, SEXP upper, SEXP means,
                SEXP params, SEXP options, SEXP seed, SEXP verbose,
-               SEXP report) {
+               SEXP report, SEXP diagnostics) {
   BEGIN_RCPP
   return run(target, Rcpp::as<int>(dim), lower, upper, means,
              Rcpp::NumericVector(params), Rcpp::CharacterVector(options),
              Rcpp::as<double>(seed), Rcpp::as<bool>(verbose),
-             Rcpp::CharacterVector(report));
+             Rcpp::CharacterVector(report),
+             Rcpp::CharacterVector(diagnostics));
   END_RCPP
 }
 
@@ -358,7 +362,7 @@ SEXP c_gma_version() {
 }
 
 static const R_CallMethodDef call_methods[] = {
-    {"c_gma_run", (DL_FUNC)&c_gma_run, 10},
+    {"c_gma_run", (DL_FUNC)&c_gma_run, 11},
     {"c_gma_version", (DL_FUNC)&c_gma_version, 0},
     {nullptr, nullptr, 0}};
 

@@ -27,8 +27,9 @@ if [ ! -f "$1" ]; then
   exit 0
 fi
 
-# Step 2: remove earlier copies, so files deleted upstream go too.
-rm -f src/core_*.cpp src/capi_*.cpp
+# Step 2: remove earlier copies, so files deleted upstream go too, and
+# the objects, which make would not rebuild after a header change.
+rm -f src/core_*.cpp src/capi_*.cpp src/*.o src/*.so src/*.dll
 rm -rf src/include
 mkdir -p src/include/gma
 

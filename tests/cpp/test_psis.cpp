@@ -195,10 +195,11 @@ TEST(Psis, ATooShortTailIsLeftUnsmoothedWithInfiniteK) {
   EXPECT_EQ(psis.tail_length, 0u);
 }
 
-TEST(Psis, EqualRatiosAreLeftUnsmoothedWithInfiniteK) {
+TEST(Psis, EqualRatiosAreLeftUnsmoothedWithMinusInfiniteK) {
+  // Bounded (here constant) ratios: a perfect fit, below every threshold.
   const arma::vec r(1000, arma::fill::value(std::log(3.0)));
   const gma::Psis psis = gma::pareto_smooth(r);
-  EXPECT_EQ(psis.pareto_k, kInf);
+  EXPECT_EQ(psis.pareto_k, -kInf);
   EXPECT_EQ(psis.tail_length, 0u);
   EXPECT_TRUE(arma::approx_equal(psis.log_weights, r, "absdiff", 0.0));
 }

@@ -12,10 +12,12 @@
 //
 // Conventions. A ratio of -Inf is a draw with zero weight (outside the
 // target's support) and stays -Inf; NaN and +Inf are rejected. When the
-// tail cannot be fitted (fewer than 5 tail values, all tail values equal,
-// or no finite fit), the weights are returned unsmoothed (but truncated)
-// and k-hat is +Inf, as the R package loo does: nothing is then known
-// about the tail, so the check must read as failed.
+// tail cannot be fitted (fewer than 5 tail values, or no finite fit), the
+// weights are returned unsmoothed and k-hat is +Inf, as the R package loo
+// does: nothing is then known about the tail, so the check must read as
+// failed. When the tail values are all equal (q proportional to p~ there:
+// the ratios are bounded), the weights are returned as given and k-hat is
+// -Inf, where loo would say +Inf: a perfect fit must not read as failed.
 #ifndef GMA_PSIS_HPP
 #define GMA_PSIS_HPP
 

@@ -1,0 +1,4 @@
+library(testthat)
+library(gma)
+
+test_check("gma")
