@@ -54,6 +54,8 @@ module gma
   integer(c_int), parameter, public :: GMA_STAGE_BANK = 0
   integer(c_int), parameter, public :: GMA_STAGE_FIT = 1
   integer(c_int), parameter, public :: GMA_STAGE_RESAMPLE = 2
+  integer(c_int), parameter, public :: GMA_STAGE_CHECK = 3
+  integer(c_int), parameter, public :: GMA_STAGE_OPTIMISE = 4
 
   ! Log levels.
   integer(c_int), parameter, public :: GMA_LOG_ERROR = 0
@@ -65,18 +67,21 @@ module gma
   public :: gma_status_string, gma_version, gma_create, gma_destroy
   public :: gma_dim, gma_last_error, gma_set_target
   public :: gma_set_target_pointwise, gma_set_box, gma_set_means
+  public :: gma_set_bounds, gma_set_start, gma_set_prior
   public :: gma_set_variances, gma_set_param, gma_get_param
   public :: gma_set_option, gma_set_seed, gma_set_progress
   public :: gma_set_logger, gma_run, gma_get_draws, gma_get_weights
   public :: gma_get_means, gma_get_covariances, gma_get_diagnostic
+  public :: gma_get_log_ratios, gma_pareto_smooth
 
   ! The Fortran-string wrappers.
   public :: gma_status_string_f, gma_last_error_f, gma_c_string_f
   public :: gma_set_param_f, gma_get_param_f, gma_set_option_f
-  public :: gma_get_diagnostic_f
+  public :: gma_get_diagnostic_f, gma_pareto_smooth_f
 
   ! The shapes of the callbacks, for a program's own declarations.
-  public :: gma_batch_fn, gma_point_fn, gma_progress_fn, gma_log_fn
+  public :: gma_batch_fn, gma_point_fn, gma_draw_fn, gma_progress_fn
+  public :: gma_log_fn
 
   abstract interface
     ! Batched target: log p~ of point x(:, j) into out(j); 0 on success.
@@ -97,6 +102,14 @@ module gma
       real(c_double), intent(out) :: out
       type(c_ptr), value :: user_data
     end function gma_point_fn
+
+    ! Prior sampler: n draws into out(:, j); 0 on success.
+    integer(c_int) function gma_draw_fn(n, dim, out, user_data) bind(C)
+      import :: c_int, c_double, c_ptr
+      integer(c_int), value :: n, dim
+      real(c_double), intent(out) :: out(dim, n)
+      type(c_ptr), value :: user_data
+    end function gma_draw_fn
 
     ! Progress hook: non-zero stops the run.
     integer(c_int) function gma_progress_fn(stage, done, total, &
@@ -189,6 +202,32 @@ module gma
       integer(c_int), value :: n
       real(c_double), intent(in) :: means(*)
     end function gma_set_means
+
+    ! Bounds per coordinate, dim values each; an open end is an infinity,
+    ! e.g. ieee_value(x, ieee_positive_inf) from ieee_arithmetic.
+    integer(c_int) function gma_set_bounds(s, lower, upper) &
+        bind(C, name="gma_set_bounds")
+      import :: c_int, c_ptr, c_double
+      type(c_ptr), value :: s
+      real(c_double), intent(in) :: lower(*), upper(*)
+    end function gma_set_bounds
+
+    ! A start point (dim values) for a local search of the region.
+    integer(c_int) function gma_set_start(s, point) &
+        bind(C, name="gma_set_start")
+      import :: c_int, c_ptr, c_double
+      type(c_ptr), value :: s
+      real(c_double), intent(in) :: point(*)
+    end function gma_set_start
+
+    ! A prior sampler, fn = c_funloc of a gma_draw_fn.
+    integer(c_int) function gma_set_prior(s, fn, user_data) &
+        bind(C, name="gma_set_prior")
+      import :: c_int, c_ptr, c_funptr
+      type(c_ptr), value :: s
+      type(c_funptr), value :: fn
+      type(c_ptr), value :: user_data
+    end function gma_set_prior
 
     ! Diagonal variances per mean: var(dim, n).
     integer(c_int) function gma_set_variances(s, n, var) &
@@ -303,6 +342,26 @@ module gma
       real(c_double), intent(out) :: value
     end function gma_get_diagnostic
 
+    ! The importance check's log ratios: out(n), n = "importance_draws".
+    integer(c_int) function gma_get_log_ratios(s, out, n) &
+        bind(C, name="gma_get_log_ratios")
+      import :: c_int, c_ptr, c_double, c_long
+      type(c_ptr), value :: s
+      real(c_double), intent(out) :: out(*)
+      integer(c_long), value :: n
+    end function gma_get_log_ratios
+
+    ! Pareto smoothing of n log ratios; log_weights may be c_null_ptr
+    ! (see gma_pareto_smooth_f for the Fortran form).
+    integer(c_int) function gma_pareto_smooth(log_ratios, n, log_weights, &
+        pareto_k) bind(C, name="gma_pareto_smooth")
+      import :: c_int, c_ptr, c_double, c_long
+      real(c_double), intent(in) :: log_ratios(*)
+      integer(c_long), value :: n
+      type(c_ptr), value :: log_weights
+      real(c_double), intent(out) :: pareto_k
+    end function gma_pareto_smooth
+
     ! The C library's strlen, to measure the strings libgma returns.
     integer(c_size_t) function c_strlen(text) bind(C, name="strlen")
       import :: c_size_t, c_ptr
@@ -390,5 +449,24 @@ contains
 
     gma_get_diagnostic_f = gma_get_diagnostic(s, c_name(name), value)
   end function gma_get_diagnostic_f
+
+  ! gma_pareto_smooth of all of log_ratios; log_weights is optional.
+  integer(c_int) function gma_pareto_smooth_f(log_ratios, pareto_k, &
+      log_weights)
+    real(c_double), intent(in) :: log_ratios(:)
+    real(c_double), intent(out) :: pareto_k
+    real(c_double), intent(out), optional, target :: &
+        log_weights(size(log_ratios))
+    integer(c_long) :: n
+
+    n = int(size(log_ratios), c_long)
+    if (present(log_weights)) then
+      gma_pareto_smooth_f = gma_pareto_smooth(log_ratios, n, &
+                                              c_loc(log_weights), pareto_k)
+    else
+      gma_pareto_smooth_f = gma_pareto_smooth(log_ratios, n, c_null_ptr, &
+                                              pareto_k)
+    end if
+  end function gma_pareto_smooth_f
 
 end module gma

@@ -192,9 +192,10 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
 /*
  * Numeric parameters by name. Unknown names give GMA_ERR_UNKNOWN_NAME and
  * values out of range GMA_ERR_ARGUMENT, each with a message naming both.
- * 0 means "the default" where marked (0*). gma_get_param after a run
- * reports the values in force, defaults resolved (cov_scale stays 0 when
- * the default per-axis width was used: it has no single value).
+ * 0 means "the default" where marked (0*). gma_get_param reports the
+ * value set; for a parameter left at 0 it reports, after a run, the
+ * default that run resolved (cov_scale stays 0 when the default per-axis
+ * width was used: it has no single value).
  *
  * Common
  *   components            N (0*): 50 in 1-D, 15 x 15 in 2-D, 40 dim (at
@@ -202,7 +203,9 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
  *   points_per_component  M >= 2 (0*): 30; 200 for lma-wgma
  *   iterations            K (0*): 500; 60 for em
  *   step_size             eta0 > 0 (0*): 1.0 (wgma-md, wgma-refine,
- *                         lma-wgma), 0.1 (wgma-pgd), 0.05 (wgma-stable)
+ *                         lma-wgma), 0.01 (wgma-pgd: the paper's 0.1
+ *                         overshoots without its floor on q), 0.05
+ *                         (wgma-stable)
  *   cov_scale             isotropic variance > 0 (0*: half the spacing of
  *                         the means per axis, as a diagonal variance)
  *   draws                 output draws (0*): N * M from a bank, else 4000

@@ -229,10 +229,9 @@ int gma_get_param(const gma_sampler* s, const char* name, double* value) {
   return guard(s, "gma_get_param", [&] {
     need(name, "gma_get_param", "name");
     need(value, "gma_get_param", "value");
-    const gma::Options& o = s->core.has_result()
-                                ? s->core.result().options
-                                : s->core.options();
-    *value = o.get(name);
+    *value = s->core.options().get(name);
+    if (*value == 0.0 && s->core.has_result())
+      *value = s->core.result().options.get(name);
   });
 }
 

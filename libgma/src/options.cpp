@@ -161,7 +161,7 @@ Update Options::update() const {
 
 double Options::effective_step_size() const {
   if (step_size > 0.0) return step_size;
-  if (method == Method::wgma_pgd) return 0.1;
+  if (method == Method::wgma_pgd) return 0.01;
   if (method == Method::wgma_stable) return 0.05;
   return 1.0;
 }

@@ -94,7 +94,7 @@ TEST(Options, StepSizeDefaultDependsOnTheMethod) {
   gma::Options o;
   EXPECT_DOUBLE_EQ(o.effective_step_size(), 1.0);
   o.set_option("method", "wgma-pgd");
-  EXPECT_DOUBLE_EQ(o.effective_step_size(), 0.1);
+  EXPECT_DOUBLE_EQ(o.effective_step_size(), 0.01);
   o.set_option("method", "wgma-stable");
   EXPECT_DOUBLE_EQ(o.effective_step_size(), 0.05);
   o.set("step_size", 0.25);
