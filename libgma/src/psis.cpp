@@ -101,6 +101,9 @@ GpdFit fit_generalized_pareto(const arma::vec& x) {
   return fit;
 }
 
+// Log ratios closer than this are equal up to rounding: a flat tail.
+constexpr double kFlatTail = 1e-10;
+
 Psis pareto_smooth(const arma::vec& log_ratios) {
   // Check the ratios; start from them unchanged, with no tail fitted.
   check_log_values(log_ratios, "gma::pareto_smooth", "log_ratios");
@@ -121,7 +124,7 @@ Psis pareto_smooth(const arma::vec& log_ratios) {
   const arma::uvec order = arma::stable_sort_index(log_ratios);
   const arma::uvec tail_ids = order.tail(tail);
   const arma::vec lw_tail = log_ratios.elem(tail_ids) - top;
-  if (lw_tail.max() - lw_tail.min() < DBL_EPSILON / 100.0) {
+  if (lw_tail.max() - lw_tail.min() < kFlatTail) {
     out.pareto_k = -arma::datum::inf;
     return out;
   }
