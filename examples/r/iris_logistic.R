@@ -177,8 +177,9 @@ pred <- function(B) rowMeans(plogis(X_test %*% t(B)))
 acc <- function(B) mean((pred(B) > 0.5) == (y_test == 1))
 cat(sprintf("Test accuracy of the posterior predictive (%d cases):\n",
             length(y_test)))
-cat(sprintf("  gma %.3f (Step 8), %.3f (Step 7), %.3f (Step 6);",
-            acc(B), acc(B_mode), acc(B_wide)),
+cat(sprintf("  gma %.3f (checked run), %.3f (mode box, defaults),",
+            acc(B), acc(B_mode)),
+    sprintf("%.3f (wide box, defaults);", acc(B_wide)),
     sprintf("reference %.3f\n", acc(R)))
 
 ## Step 10. Marginals: gma (Step 8) against the reference -----------------

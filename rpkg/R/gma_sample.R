@@ -30,7 +30,8 @@
 #' the library refuses names it does not know.
 #'
 #' @section Placement:
-#' Give either a box, `lower` and `upper`, or initial component `means`.
+#' Give exactly one of a box (`lower` and `upper`), initial component
+#' `means`, a `start` point or a `prior` sampler.
 #' With a box the components lie on a regular grid in one dimension, and
 #' in two when `components` is a perfect square; otherwise they are spread
 #' over the box at random (a Latin hypercube). The box also sets the
@@ -39,6 +40,21 @@
 #' vector given as `means` is read as one column: one-dimensional means,
 #' one component per element; for a single mean in `d` dimensions give a
 #' one-row matrix, `matrix(mu, nrow = 1)`.
+#'
+#' With `start` alone, a local search from the point (and from jitters
+#' around it) finds the region of the mass, whose box then places the
+#' components. With `prior`, its draws place the components (W-GMA, EM)
+#' or start the local searches (LMA).
+#'
+#' @section Bounds:
+#' `bounds` declares the support of the target, a box that may be
+#' unbounded on either side. The sampler then works on unconstrained
+#' coordinates (a log transform above a lower bound, below an upper one,
+#' a logistic transform between two) and adds the log-Jacobian itself:
+#' `log_density` is still called with, and returns, values on the original
+#' scale; the box, means or start are given on it and the draws come back
+#' inside the bounds. The fitted mixture (`fit$mixture`) is on the
+#' unconstrained scale.
 #'
 #' @section The target:
 #' `-Inf` means "outside the support" and is a legal value. `NaN`, `NA`
@@ -65,6 +81,20 @@
 #' @param means A numeric matrix with one initial component mean per row
 #'   (N x d), used instead of a box; its column names name the columns of
 #'   the result. See *Placement*.
+#' @param start A numeric vector of length d: a start point, used instead
+#'   of a box or means (see *Placement*); `names(start)` name the columns
+#'   of the result.
+#' @param prior A function of `n` returning an n x d numeric matrix of n
+#'   draws from a prior, used instead of a box, means or start (see
+#'   *Placement*). Without `bounds` it is called once as `prior(2)` first
+#'   to learn d (and the column names, from its column names). An error
+#'   in it stops the run with an error quoting its message. Its draws are
+#'   made with R's random number generator.
+#' @param bounds `NULL` (the default: the support is all of R^d) or
+#'   `list(lower = , upper = )`, numeric vectors of length d with
+#'   `lower < upper`, `-Inf` and `Inf` allowed: the support of the target
+#'   (see *Bounds*). `names(bounds$lower)` name the columns when the
+#'   placement gives no names.
 #' @param n_draws Number of output draws; `NULL` for the library's default
 #'   (components x points per component).
 #' @param method The method, see *Methods*: `"wgma-md"` (the default),
@@ -119,7 +149,14 @@
 #'     reports of `pareto_k`, `pareto_k_threshold` (a `pareto_k` above it
 #'     means the fit misses part of the target), `ess`, `log_evidence`,
 #'     `log_evidence_se`, `stage1_elbo`, `modes`, `failed_starts`,
-#'     `em_min_ess`, `em_last_ess` and `em_degenerate_iterations`;}
+#'     `em_min_ess`, `em_last_ess` and `em_degenerate_iterations`, and
+#'     any other the library reports. When `pareto_k` is above
+#'     `pareto_k_threshold` (or `NaN` or `Inf`) `gma_sample()` warns that
+#'     the fit misses part of the target;}
+#'   \item{importance}{when the run made the importance check
+#'     (`importance_draws` > 0): a list with `log_ratios`, the log ratios
+#'     log p - log q of the check's draws from the fitted mixture, for
+#'     example for [gma_psis()] or `loo::psis()`;}
 #'   \item{method}{the method used;}
 #'   \item{settings}{named list of the settings the run used, as reported
 #'     by the library, with the options and the seed;}
@@ -161,8 +198,20 @@
 #' fit3 <- gma_sample(log_gamma, means = c(1, 3, 5, 7, 9), shape = 3,
 #'                    points_per_component = 50, seed = 1)
 #' colMeans(fit3$draws)
+#'
+#' # The same Gamma(3) target with its support declared: the sampler works
+#' # on log(x), and every draw is positive.
+#' fit4 <- gma_sample(log_gamma, lower = 0.01, upper = 15, shape = 3,
+#'                    bounds = list(lower = 0, upper = Inf), seed = 1)
+#' range(fit4$draws)
+#'
+#' # Placed by draws from a prior instead of a box.
+#' fit5 <- gma_sample(log_p_rows, vectorized = TRUE, seed = 2,
+#'                    prior = function(n) matrix(rnorm(2 * n, sd = 3), n))
+#' fit5$diagnostics$pareto_k
 gma_sample <- function(log_density, lower = NULL, upper = NULL,
-                       means = NULL, n_draws = NULL,
+                       means = NULL, start = NULL, prior = NULL,
+                       bounds = NULL, n_draws = NULL,
                        method = c("wgma-md", "wgma-pgd", "wgma-stable",
                                   "wgma-refine", "lma", "lma-wgma", "em"),
                        components = NULL, points_per_component = NULL,
@@ -180,7 +229,7 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
     stop_arg("log_density must be a function, not ",
              show_value(log_density))
   }
-  place <- check_placement(lower, upper, means)
+  place <- check_placement(lower, upper, means, start, prior, bounds)
   params <- c(draws = check_whole(n_draws, "n_draws", 1),
               components = check_whole(components, "components", 1),
               points_per_component = check_whole(points_per_component,
@@ -222,9 +271,12 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
   params <- c(params, progress_every = 1)
   means_t <- if (is.null(place$means)) NULL else t(place$means)
   report <- unique(c(setting_names, names(params)))
+  prior_fn <- if (is.null(place$prior)) NULL else
+    make_prior(place$prior, place$dim)
   res <- .Call(c_gma_run, target$fn, place$dim, place$lower,
-               place$upper, means_t, params, options, seed, verbose,
-               report, diagnostic_names)
+               place$upper, means_t, place$start, prior_fn,
+               place$bounds$lower, place$bounds$upper, params, options,
+               seed, verbose, report, diagnostic_names)
 
   # Step 5: report the log, and the warnings and messages of
   # log_density.
@@ -234,16 +286,20 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
   # Step 6: turn a failure into an R error.
   if (res$status != 0L) stop_run(res)
 
-  # Step 7: the fit.
-  new_fit(res, place$names, options, seed, vectorized, call)
+  # Step 7: the fit, with a warning when its importance check fails.
+  fit <- new_fit(res, place$names, options, seed, vectorized, call)
+  msg <- khat_warning(fit$diagnostics)
+  if (!is.null(msg)) warning(msg, call. = FALSE)
+  fit
 }
 
 # The methods of the library, the default first.
 gma_methods <- c("wgma-md", "wgma-pgd", "wgma-stable", "wgma-refine",
                  "lma", "lma-wgma", "em")
 
-# Diagnostics: the first ones always (NA when the method does not report
-# them), the others when it does.
+# Diagnostics, in this order: those in diagnostic_always always (NA if
+# the run does not report one), the others when the run reports them
+# (the glue also reads any further name the library reports, after these).
 diagnostic_names <- c("draws", "components", "evaluations", "invalid",
                       "outside", "weight_entropy", "effective_components",
                       "elbo", "run_time", "pareto_k", "pareto_k_threshold",
@@ -251,7 +307,9 @@ diagnostic_names <- c("draws", "components", "evaluations", "invalid",
                       "stage1_elbo", "modes", "failed_starts",
                       "em_min_ess", "em_last_ess",
                       "em_degenerate_iterations")
-diagnostic_always <- 9L
+diagnostic_always <- c("draws", "components", "evaluations", "invalid",
+                       "outside", "weight_entropy", "effective_components",
+                       "run_time")
 
 # control: a named list of single finite numbers, for gma_set_param().
 # Settings with an argument of their own, threads and progress_every are
@@ -312,19 +370,24 @@ stop_run <- function(res) {
                        "gma_interrupted"))
   }
 
-  # Step 2: an error in log_density, or a wrong return value.
+  # Step 2: an error in the prior, or a wrong return value.
+  if (isTRUE(res$prior_failed)) {
+    stop(gma_condition(res$prior_message, "gma_prior_error"))
+  }
+
+  # Step 3: an error in log_density, or a wrong return value.
   if (isTRUE(res$target_failed)) {
     stop(gma_condition(res$failure_message, "gma_target_error"))
   }
 
-  # Step 3: no finite value at any bank point.
+  # Step 4: no finite value at any bank point.
   lib <- if (nzchar(res$error)) res$error else res$status_string
   if (res$status == -5L) {
     stop(gma_condition(paste0("log_density is not finite at any bank point: ",
                               lib), "gma_target_error"))
   }
 
-  # Step 4: anything else the library refused or failed at.
+  # Step 5: anything else the library refused or failed at.
   stop(gma_condition(paste0("libgma: ", lib), "gma_library_error"))
 }
 
@@ -348,20 +411,47 @@ new_fit <- function(res, names, options, seed, vectorized, call) {
   settings <- c(as.list(res$params), as.list(options),
                 list(seed = seed, vectorized = vectorized))
 
-  structure(
-    list(draws = draws,
-         mixture = list(weights = res$weights, means = means,
-                        covariances = covs),
-         diagnostics = fit_diagnostics(res$diagnostics),
-         method = unname(options["method"]),
-         settings = settings,
-         call = call),
-    class = "gma_fit")
+  fit <- list(draws = draws,
+              mixture = list(weights = res$weights, means = means,
+                             covariances = covs),
+              diagnostics = fit_diagnostics(res$diagnostics))
+
+  # Step 3: the log importance ratios, when the run made the check.
+  if (!is.null(res$log_ratios)) {
+    fit$importance <- list(log_ratios = res$log_ratios)
+  }
+  structure(c(fit, list(method = unname(options["method"]),
+                        settings = settings, call = call)),
+            class = "gma_fit")
 }
 
-# The diagnostics of a run as a list: the first diagnostic_always always,
+# The diagnostics of a run as a list: those in diagnostic_always always,
 # the others only when reported (not NA).
 fit_diagnostics <- function(d) {
-  keep <- seq_along(d) <= diagnostic_always | !is.na(d)
+  keep <- names(d) %in% diagnostic_always | !is.na(d)
   as.list(d[keep])
+}
+
+# The warning for a failed importance check: NULL when there was no check
+# or k-hat is at most its threshold (-Inf, bounded ratios, included);
+# otherwise a message for print() and warning().
+khat_warning <- function(d) {
+  k <- d$pareto_k
+  if (is.null(k)) return(NULL)
+  thr <- d$pareto_k_threshold
+  if (is.null(thr) || is.na(thr)) thr <- 0.7
+  if (!is.na(k) && k <= thr) return(NULL)
+  sprintf(paste0("Pareto k-hat %s is above %s: the mixture misses part of ",
+                 "the target; draws and log evidence are unreliable. ",
+                 "Try more components, a wider box, method = \"em\" ",
+                 "(mass-covering), or output = \"importance\"."),
+          format_khat(k), format(signif(thr, 3)))
+}
+
+# k-hat for display: two decimals; -Inf means bounded ratios.
+format_khat <- function(k) {
+  if (is.na(k)) return("NaN")
+  if (k == -Inf) return("-Inf (ratios bounded)")
+  if (k == Inf) return("Inf")
+  sprintf("%.2f", k)
 }

@@ -35,17 +35,24 @@ fit_header <- function(x) {
             plural(as.integer(d$evaluations), "log-density evaluation"),
             d$run_time))
 
-  # Step 2: the importance check, when there is one.
+  # Step 2: the importance check, when there is one: k-hat against its
+  # threshold, the ESS of the importance draws, the log evidence; and a
+  # warning line when k-hat is above the threshold.
   if (!is.null(d$pareto_k)) {
-    side <- if (d$pareto_k > d$pareto_k_threshold) "above" else "below"
+    n_imp <- x$settings$importance_draws
+    of <- if (is.null(n_imp) || is.na(n_imp)) "" else
+      sprintf(" of %d importance draws", as.integer(n_imp))
     out <- c(out, sprintf(
-      "  importance check: Pareto k %.2f (%s threshold %.2f), ESS %.0f",
-      d$pareto_k, side, d$pareto_k_threshold, d$ess))
+      "  importance check: Pareto k-hat %s (threshold %.2f), ESS %.0f%s",
+      format_khat(d$pareto_k), d$pareto_k_threshold, d$ess, of))
   }
   if (!is.null(d$log_evidence)) {
-    out <- c(out, sprintf("  log evidence %.4g (se %.2g)",
-                          d$log_evidence, d$log_evidence_se))
+    se <- if (is.null(d$log_evidence_se)) NA else d$log_evidence_se
+    out <- c(out, sprintf("  log evidence %.4g +/- %.2g (se)",
+                          d$log_evidence, se))
   }
+  msg <- khat_warning(d)
+  if (!is.null(msg)) out <- c(out, paste("Warning:", msg))
   out
 }
 
@@ -53,10 +60,18 @@ fit_header <- function(x) {
 #'
 #' Shows the method, the dimension, the numbers of draws, components and
 #' target evaluations, the effective number of components, the run time,
-#' the importance check of the fit (Pareto k against its threshold, the
-#' effective sample size, the log evidence) when the run made one and,
+#' the importance check of the fit (Pareto k-hat against its threshold,
+#' the effective sample size of the importance draws, the log evidence
+#' with its standard error) when the run made one and,
 #' per column of the draws, the mean, standard deviation and the 2.5%, 50%
 #' and 97.5% quantiles.
+#'
+#' When k-hat is above its threshold (or not finite and positive: `NaN`
+#' or `Inf`) a line starting `Warning:` says that the mixture misses part
+#' of the target and what to try; [gma_sample()] also gives it with
+#' [warning()]. A k-hat of `-Inf` (constant largest ratios: the mixture
+#' proportional to the target there) is shown as "-Inf (ratios bounded)"
+#' and is a good fit.
 #'
 #' @param x A `gma_fit` from [gma_sample()].
 #' @param digits Significant digits for the table.

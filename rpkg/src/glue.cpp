@@ -24,6 +24,9 @@ namespace {
 // Everything the callbacks share with the run, passed as user_data.
 struct Glue {
   SEXP target = R_NilValue;      // R closure: d x n matrix -> values
+  SEXP prior = R_NilValue;       // R closure: n -> d x n matrix, or NULL
+  bool prior_failed = false;     // the prior callback returned non-zero
+  std::string prior_message;
   bool target_failed = false;    // the callback returned non-zero
   std::string failure_kind;      // "error" or "interrupt"
   std::string failure_message;
@@ -117,6 +120,66 @@ int target_callback(int n, int dim, const double *x, double *out,
   }
 }
 
+// The data of one prior call, for eval_prior() through R_ToplevelExec().
+// Plain C data only, as for TargetCall.
+struct PriorCall {
+  SEXP closure;
+  int n, dim;
+  double *out;
+  int status;       // 0 ok, 1 failure with the message below
+  char message[4096];
+};
+
+// Call the R prior closure for n draws: runs inside R_ToplevelExec().
+// The closure returns the draws as dim x n doubles (point j at
+// out + j*dim), or one string, the message, on failure.
+void eval_prior(void *data) {
+  PriorCall *c = static_cast<PriorCall *>(data);
+  SEXP nn = PROTECT(Rf_ScalarInteger(c->n));
+  SEXP call = PROTECT(Rf_lang2(c->closure, nn));
+  SEXP val = PROTECT(Rf_eval(call, R_GlobalEnv));
+  const R_xlen_t want = static_cast<R_xlen_t>(c->n) * c->dim;
+  if (TYPEOF(val) == REALSXP && XLENGTH(val) == want) {
+    std::memcpy(c->out, REAL(val), sizeof(double) * (size_t)want);
+    c->status = 0;
+  } else if (TYPEOF(val) == STRSXP && XLENGTH(val) == 1) {
+    copy_text(c->message, sizeof c->message, CHAR(STRING_ELT(val, 0)));
+    c->status = 1;
+  } else {
+    copy_text(c->message, sizeof c->message,
+              "internal error: the prior wrapper returned an unexpected "
+              "value");
+    c->status = 1;
+  }
+  UNPROTECT(3);
+}
+
+// The prior sampler callback given to libgma.
+int prior_callback(int n, int dim, double *out, void *user_data) {
+  Glue *g = static_cast<Glue *>(user_data);
+  try {
+    PriorCall c;
+    c.closure = g->prior;
+    c.n = n;
+    c.dim = dim;
+    c.out = out;
+    c.status = 1;
+    copy_text(c.message, sizeof c.message,
+              "prior was stopped by an R error outside its handler");
+    bool completed = R_ToplevelExec(eval_prior, &c);
+    if (!completed || c.status != 0) {
+      g->prior_failed = true;
+      g->prior_message = c.message;
+      return 1;
+    }
+    return 0;
+  } catch (...) {
+    g->prior_failed = true;
+    g->prior_message = "out of memory in the prior callback";
+    return 1;
+  }
+}
+
 // Check for Ctrl-C without letting R longjmp: runs in R_ToplevelExec().
 void check_interrupt(void *) { R_CheckUserInterrupt(); }
 
@@ -184,7 +247,34 @@ Rcpp::List failure(int status, const std::string &where,
       Rcpp::Named("failure_kind") = g.failure_kind,
       Rcpp::Named("failure_message") = g.failure_message,
       Rcpp::Named("interrupted") = g.interrupted,
+      Rcpp::Named("prior_failed") = g.prior_failed,
+      Rcpp::Named("prior_message") = g.prior_message,
       Rcpp::Named("log") = Rcpp::wrap(g.log));
+}
+
+// The names of every diagnostic this run reports, read from the message
+// of gma_get_diagnostic() for a name no run has ("available: a, b)").
+// Empty if the message has another form.
+std::vector<std::string> reported_diagnostics(const gma_sampler *s) {
+  std::vector<std::string> out;
+  double v = 0;
+  if (gma_get_diagnostic(s, "", &v) != GMA_ERR_UNKNOWN_NAME) return out;
+  const std::string msg = gma_last_error(s);
+  const std::string key = "available: ";
+  const size_t at = msg.rfind(key);
+  if (at == std::string::npos) return out;
+  size_t end = msg.rfind(')');
+  if (end == std::string::npos || end < at) end = msg.size();
+  const std::string list = msg.substr(at + key.size(), end - at - key.size());
+  size_t from = 0;
+  while (from <= list.size()) {
+    size_t comma = list.find(", ", from);
+    if (comma == std::string::npos) comma = list.size();
+    const std::string nm = list.substr(from, comma - from);
+    if (!nm.empty()) out.push_back(nm);
+    from = comma + 2;
+  }
+  return out;
 }
 
 // Read back every result of a successful run into R objects.
@@ -193,15 +283,24 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
                    const Rcpp::CharacterVector &diag_names) {
   // Step 1: the diagnostics, by name; NA for those the run does not
   // report.
-  const R_xlen_t n_diag = diag_names.size();
+  // The known names first, in their order, then any other the run
+  // reports.
+  std::vector<std::string> names;
+  for (R_xlen_t i = 0; i < diag_names.size(); ++i)
+    names.push_back(CHAR(STRING_ELT(diag_names, i)));
+  for (const std::string &nm : reported_diagnostics(s)) {
+    bool known = false;
+    for (const std::string &k : names) known = known || k == nm;
+    if (!known) names.push_back(nm);
+  }
+  const R_xlen_t n_diag = static_cast<R_xlen_t>(names.size());
   Rcpp::NumericVector diag(n_diag);
   for (R_xlen_t i = 0; i < n_diag; ++i) {
     double v = NA_REAL;
-    const char *nm = CHAR(STRING_ELT(diag_names, i));
-    if (gma_get_diagnostic(s, nm, &v) != GMA_OK) v = NA_REAL;
+    if (gma_get_diagnostic(s, names[i].c_str(), &v) != GMA_OK) v = NA_REAL;
     diag[i] = v;
   }
-  diag.names() = diag_names;
+  diag.names() = Rcpp::wrap(names);
 
   // Step 2: the draws, one per row.
   double n_draws_d = 0, n_comp_d = 0;
@@ -245,12 +344,26 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
   }
   params.names() = param_names;
 
+  // Step 5: the log importance ratios of the check, when it was made.
+  SEXP log_ratios = R_NilValue;
+  double n_imp = 0;
+  if (gma_get_param(s, "importance_draws", &n_imp) == GMA_OK && n_imp > 0) {
+    Rcpp::NumericVector lr(static_cast<R_xlen_t>(n_imp));
+    st = gma_get_log_ratios(s, lr.begin(), static_cast<long>(n_imp));
+    if (st == GMA_OK) {
+      log_ratios = lr;
+    } else if (st != GMA_ERR_STATE) {
+      return failure(st, "gma_get_log_ratios", gma_last_error(s), g);
+    }
+  }
+
   return Rcpp::List::create(
       Rcpp::Named("status") = static_cast<int>(GMA_OK),
       Rcpp::Named("draws") = draws, Rcpp::Named("weights") = weights,
       Rcpp::Named("means") = means, Rcpp::Named("covariances") = covs,
       Rcpp::Named("diagnostics") = diag,
       Rcpp::Named("params") = params,
+      Rcpp::Named("log_ratios") = log_ratios,
       Rcpp::Named("log") = Rcpp::wrap(g.log));
 }
 
@@ -260,6 +373,11 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
 //   dim      the dimension
 //   lower, upper  box bounds (dim doubles each), or NULL for means
 //   means    initial means, a dim x N matrix (one per column), or NULL
+//   start    a start point (dim doubles), or NULL
+//   prior    R closure: n -> dim x n doubles, or a message; or NULL
+//            (exactly one of the box, means, start and prior is given)
+//   bounds_lower, bounds_upper  the support (dim doubles each, may be
+//            infinite), or NULL
 //   params   named doubles for gma_set_param()
 //   options  named strings for gma_set_option()
 //   seed     a whole number, as a double
@@ -269,11 +387,13 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
 // Returns a list with the status and messages, and the results on
 // success; R code raises the errors.
 Rcpp::List run(SEXP target, int dim, SEXP lower, SEXP upper, SEXP means,
+               SEXP start, SEXP prior, SEXP bounds_lower, SEXP bounds_upper,
                Rcpp::NumericVector params, Rcpp::CharacterVector options,
                double seed, bool verbose, Rcpp::CharacterVector report,
                Rcpp::CharacterVector diagnostics) {
   Glue g;
   g.target = target;
+  g.prior = prior;
   g.verbose = verbose;
 
   // Step 1: the sampler.
@@ -296,11 +416,26 @@ Rcpp::List run(SEXP target, int dim, SEXP lower, SEXP upper, SEXP means,
     st = gma_set_box(s.get(), lo.begin(), hi.begin());
     if (st != GMA_OK)
       return failure(st, "gma_set_box", gma_last_error(s.get()), g);
-  } else {
+  } else if (!Rf_isNull(means)) {
     Rcpp::NumericMatrix m(means);
     st = gma_set_means(s.get(), m.ncol(), m.begin());
     if (st != GMA_OK)
       return failure(st, "gma_set_means", gma_last_error(s.get()), g);
+  } else if (!Rf_isNull(start)) {
+    Rcpp::NumericVector p(start);
+    st = gma_set_start(s.get(), p.begin());
+    if (st != GMA_OK)
+      return failure(st, "gma_set_start", gma_last_error(s.get()), g);
+  } else {
+    st = gma_set_prior(s.get(), prior_callback, &g);
+    if (st != GMA_OK)
+      return failure(st, "gma_set_prior", gma_last_error(s.get()), g);
+  }
+  if (!Rf_isNull(bounds_lower)) {
+    Rcpp::NumericVector lo(bounds_lower), hi(bounds_upper);
+    st = gma_set_bounds(s.get(), lo.begin(), hi.begin());
+    if (st != GMA_OK)
+      return failure(st, "gma_set_bounds", gma_last_error(s.get()), g);
   }
   Rcpp::CharacterVector pn = params.names();
   for (R_xlen_t i = 0; i < params.size(); ++i) {
@@ -341,14 +476,33 @@ Rcpp::List run(SEXP target, int dim, SEXP lower, SEXP upper, SEXP means,
 extern "C" {
 
 SEXP c_gma_run(SEXP target, SEXP dim, SEXP lower, SEXP upper, SEXP means,
+               SEXP start, SEXP prior, SEXP bounds_lower, SEXP bounds_upper,
                SEXP params, SEXP options, SEXP seed, SEXP verbose,
                SEXP report, SEXP diagnostics) {
   BEGIN_RCPP
-  return run(target, Rcpp::as<int>(dim), lower, upper, means,
-             Rcpp::NumericVector(params), Rcpp::CharacterVector(options),
+  return run(target, Rcpp::as<int>(dim), lower, upper, means, start, prior,
+             bounds_lower, bounds_upper, Rcpp::NumericVector(params), Rcpp::CharacterVector(options),
              Rcpp::as<double>(seed), Rcpp::as<bool>(verbose),
              Rcpp::CharacterVector(report),
              Rcpp::CharacterVector(diagnostics));
+  END_RCPP
+}
+
+// Pareto-smoothed importance sampling of log ratios, for gma_psis(): a
+// list of the smoothed log weights and the Pareto k-hat. R code checks
+// the values first; a failure comes back as a status.
+SEXP c_gma_psis(SEXP log_ratios) {
+  BEGIN_RCPP
+  Rcpp::NumericVector lr(log_ratios);
+  Rcpp::NumericVector lw(lr.size());
+  double k = NA_REAL;
+  int st = gma_pareto_smooth(lr.begin(), static_cast<long>(lr.size()),
+                             lw.begin(), &k);
+  return Rcpp::List::create(Rcpp::Named("status") = st,
+                            Rcpp::Named("status_string") =
+                                gma_status_string(st),
+                            Rcpp::Named("log_weights") = lw,
+                            Rcpp::Named("pareto_k") = k);
   END_RCPP
 }
 
@@ -362,7 +516,8 @@ SEXP c_gma_version() {
 }
 
 static const R_CallMethodDef call_methods[] = {
-    {"c_gma_run", (DL_FUNC)&c_gma_run, 11},
+    {"c_gma_run", (DL_FUNC)&c_gma_run, 15},
+    {"c_gma_psis", (DL_FUNC)&c_gma_psis, 1},
     {"c_gma_version", (DL_FUNC)&c_gma_version, 0},
     {nullptr, nullptr, 0}};
 
