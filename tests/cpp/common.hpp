@@ -2,13 +2,31 @@
 #ifndef GMA_TESTS_COMMON_HPP
 #define GMA_TESTS_COMMON_HPP
 
+#include <gtest/gtest.h>
+
 #include <cmath>
+#include <string>
 
 #include "gma/bank.hpp"
+#include "gma/error.hpp"
 #include "gma/mixture.hpp"
 #include "gma/target.hpp"
 
 namespace gma_test {
+
+// Expect f to throw gma::Error of the given kind whose message holds text.
+template <typename F>
+void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
+  try {
+    f();
+    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
+  } catch (const gma::Error& e) {
+    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
+        << e.what();
+  }
+}
 
 // A target from a pointwise function of one column.
 template <typename F>

@@ -80,20 +80,6 @@ double line_angle(const arma::vec& a, const arma::vec& b) {
   return std::acos(std::min(1.0, c)) * 180.0 / kPi;
 }
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 // A 2-D standard normal target.
 gma::Target standard_normal_2d() {
   return gma::Target(2, [](const arma::mat& x, arma::vec& out) {
@@ -345,7 +331,7 @@ TEST(Em, TargetOutsideItsSupportEverywhereIsATargetError) {
     out.fill(-arma::datum::inf);
   });
   gma::Rng rng(1);
-  expect_error(
+  gma_test::expect_error(
       [&] {
         gma::fit_em(ring(2, 1.0, 0.0, 1.0), nowhere, gma::EmSettings(), rng,
                     silent());
@@ -362,27 +348,27 @@ TEST(Em, BadSettingsNameTheSettingAndItsValue) {
   };
   gma::EmSettings s;
   s.iterations = 0;
-  expect_error([&] { run(s); }, gma::ErrorKind::argument, "iterations (0)");
+  gma_test::expect_error([&] { run(s); }, gma::ErrorKind::argument, "iterations (0)");
   s = gma::EmSettings();
   s.bank_size = 1;
-  expect_error([&] { run(s); }, gma::ErrorKind::argument, "bank_size (1)");
+  gma_test::expect_error([&] { run(s); }, gma::ErrorKind::argument, "bank_size (1)");
   s = gma::EmSettings();
   s.ridge = -1e-3;
-  expect_error([&] { run(s); }, gma::ErrorKind::argument, "ridge (-0.001)");
+  gma_test::expect_error([&] { run(s); }, gma::ErrorKind::argument, "ridge (-0.001)");
   s = gma::EmSettings();
   s.max_condition = 0.5;
-  expect_error([&] { run(s); }, gma::ErrorKind::argument,
+  gma_test::expect_error([&] { run(s); }, gma::ErrorKind::argument,
                "max_condition (0.5)");
   s = gma::EmSettings();
   s.min_ess_fraction = 2.0;
-  expect_error([&] { run(s); }, gma::ErrorKind::argument,
+  gma_test::expect_error([&] { run(s); }, gma::ErrorKind::argument,
                "min_ess_fraction (2)");
 }
 
 TEST(Em, StartOfTheWrongDimensionIsAnArgumentError) {
   const gma::Mixture start = gma::Mixture::isotropic(arma::zeros(3, 2), 1.0);
   gma::Rng rng(1);
-  expect_error(
+  gma_test::expect_error(
       [&] {
         gma::fit_em(start, standard_normal_2d(), gma::EmSettings(), rng,
                     silent());

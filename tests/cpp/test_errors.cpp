@@ -10,20 +10,6 @@
 
 namespace {
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 // A 1-D sampler on a standard normal in [-5, 5] with small settings.
 gma::Sampler small_sampler() {
   gma::Sampler s(1);
@@ -41,53 +27,53 @@ gma::Sampler small_sampler() {
 TEST(Errors, MixtureRejectsBadInputs) {
   using gma::ErrorKind;
   const arma::mat means = {{0.0, 1.0}};
-  expect_error([&] { gma::Mixture::isotropic(means, 0.0); },
+  gma_test::expect_error([&] { gma::Mixture::isotropic(means, 0.0); },
                ErrorKind::argument, "variance (0)");
-  expect_error([&] { gma::Mixture::isotropic(arma::mat(), 1.0); },
+  gma_test::expect_error([&] { gma::Mixture::isotropic(arma::mat(), 1.0); },
                ErrorKind::argument, "no means");
-  expect_error([&] { gma::Mixture::diagonal(means, arma::mat(1, 1, arma::fill::ones)); },
+  gma_test::expect_error([&] { gma::Mixture::diagonal(means, arma::mat(1, 1, arma::fill::ones)); },
                ErrorKind::argument, "1 x 1");
-  expect_error([&] { gma::Mixture::diagonal(means, arma::mat{{1.0, -2}}); },
+  gma_test::expect_error([&] { gma::Mixture::diagonal(means, arma::mat{{1.0, -2}}); },
                ErrorKind::argument, "-2");
   gma::Mixture m = gma::Mixture::isotropic(means, 1.0);
-  expect_error([&] { m.set_weights({0.7, 0.7}); }, ErrorKind::argument,
+  gma_test::expect_error([&] { m.set_weights({0.7, 0.7}); }, ErrorKind::argument,
                "1.4");
-  expect_error([&] { m.component_log_densities(arma::mat(2, 3)); },
+  gma_test::expect_error([&] { m.component_log_densities(arma::mat(2, 3)); },
                ErrorKind::argument, "2 rows");
   gma::Rng rng(1);
-  expect_error([&] { m.sample_component(5, 1, rng); }, ErrorKind::argument,
+  gma_test::expect_error([&] { m.sample_component(5, 1, rng); }, ErrorKind::argument,
                "component 5");
 }
 
 TEST(Errors, SamplerRejectsBadPlacement) {
   using gma::ErrorKind;
   gma::Sampler s(2);
-  expect_error([&] { s.set_box({0, 0}, {1}); }, ErrorKind::argument,
+  gma_test::expect_error([&] { s.set_box({0, 0}, {1}); }, ErrorKind::argument,
                "got 2 and 1");
-  expect_error([&] { s.set_box({0, 3}, {1, 2}); }, ErrorKind::argument,
+  gma_test::expect_error([&] { s.set_box({0, 3}, {1, 2}); }, ErrorKind::argument,
                "coordinate 2");
-  expect_error([&] { s.set_means(arma::mat(3, 4, arma::fill::zeros)); },
+  gma_test::expect_error([&] { s.set_means(arma::mat(3, 4, arma::fill::zeros)); },
                ErrorKind::argument, "3 x 4");
-  expect_error([&] { s.set_variances(arma::ones(2, 4)); }, ErrorKind::state,
+  gma_test::expect_error([&] { s.set_variances(arma::ones(2, 4)); }, ErrorKind::state,
                "means first");
   s.set_means(arma::zeros(2, 4));
-  expect_error([&] { s.set_variances(arma::ones(2, 3)); },
+  gma_test::expect_error([&] { s.set_variances(arma::ones(2, 3)); },
                ErrorKind::argument, "2 x 3");
-  expect_error([&] { s.set_variances(-arma::ones(2, 4)); },
+  gma_test::expect_error([&] { s.set_variances(-arma::ones(2, 4)); },
                ErrorKind::argument, "-1");
-  expect_error([] { gma::Sampler bad(0); }, ErrorKind::argument, "dim (0)");
+  gma_test::expect_error([] { gma::Sampler bad(0); }, ErrorKind::argument, "dim (0)");
 }
 
 TEST(Errors, RunNeedsATargetAPlacementAndMatchingCounts) {
   using gma::ErrorKind;
   gma::Sampler s(1);
-  expect_error([&] { s.run(); }, ErrorKind::state, "no target");
+  gma_test::expect_error([&] { s.run(); }, ErrorKind::state, "no target");
   s.set_target([](const arma::mat&, arma::vec& out) { out.zeros(); });
-  expect_error([&] { s.run(); }, ErrorKind::state, "no placement");
+  gma_test::expect_error([&] { s.run(); }, ErrorKind::state, "no placement");
   s.set_means(arma::mat{{0.0, 1.0}});
   s.options().set("components", 3);
-  expect_error([&] { s.run(); }, ErrorKind::argument, "number of means (2)");
-  expect_error([&] { s.result(); }, ErrorKind::state, "no result");
+  gma_test::expect_error([&] { s.run(); }, ErrorKind::argument, "number of means (2)");
+  gma_test::expect_error([&] { s.result(); }, ErrorKind::state, "no result");
 }
 
 TEST(Errors, TargetWithNoFiniteValueIsAClearError) {
@@ -95,7 +81,7 @@ TEST(Errors, TargetWithNoFiniteValueIsAClearError) {
   s.set_target([](const arma::mat&, arma::vec& out) {
     out.fill(arma::datum::nan);
   });
-  expect_error([&] { s.run(); }, gma::ErrorKind::target, "no bank point");
+  gma_test::expect_error([&] { s.run(); }, gma::ErrorKind::target, "no bank point");
   EXPECT_FALSE(s.has_result());
 }
 
@@ -106,7 +92,7 @@ TEST(Errors, CallbackFailuresPassThroughAndClearTheResult) {
   s.set_target([](const arma::mat&, arma::vec&) {
     gma::fail(gma::ErrorKind::callback, "test", "boom");
   });
-  expect_error([&] { s.run(); }, gma::ErrorKind::callback, "boom");
+  gma_test::expect_error([&] { s.run(); }, gma::ErrorKind::callback, "boom");
   EXPECT_FALSE(s.has_result());
 }
 
@@ -115,11 +101,11 @@ TEST(Errors, TargetWritingTheWrongCountIsAnError) {
     out.set_size(1);
   });
   gma::EvalCounts c;
-  expect_error([&] { t.evaluate(arma::zeros(1, 5), 10, 1, c); },
+  gma_test::expect_error([&] { t.evaluate(arma::zeros(1, 5), 10, 1, c); },
                gma::ErrorKind::callback, "wrote 1 values for 5 points");
-  expect_error([&] { t.evaluate(arma::zeros(2, 5), 10, 1, c); },
+  gma_test::expect_error([&] { t.evaluate(arma::zeros(2, 5), 10, 1, c); },
                gma::ErrorKind::argument, "2 rows");
-  expect_error([&] { t.evaluate(arma::zeros(1, 5), 0, 1, c); },
+  gma_test::expect_error([&] { t.evaluate(arma::zeros(1, 5), 0, 1, c); },
                gma::ErrorKind::argument, "batch_size (0)");
 }
 
@@ -132,10 +118,10 @@ TEST(Errors, FitRejectsBadSettings) {
   const gma::WeightObjective obj(mix, bank);
   gma::WgmaSettings s;
   s.iterations = 0;
-  expect_error([&] { gma::fit_weights(obj, mix.weights(), s, 1); },
+  gma_test::expect_error([&] { gma::fit_weights(obj, mix.weights(), s, 1); },
                gma::ErrorKind::argument, "iterations (0)");
   s.iterations = 5;
-  expect_error([&] { gma::fit_weights(obj, arma::vec{1.0}, s, 1); },
+  gma_test::expect_error([&] { gma::fit_weights(obj, arma::vec{1.0}, s, 1); },
                gma::ErrorKind::argument, "1 start weights");
 }
 

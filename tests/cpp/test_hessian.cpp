@@ -41,20 +41,6 @@ arma::mat quartic_hessian(const arma::vec& x) {
   return h;
 }
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 }  // namespace
 
 TEST(Hessian, OfAQuadraticMatchesItsKnownHessianOffCentre) {
@@ -126,14 +112,14 @@ TEST(Hessian, ReportsStencilPointsOutsideTheSupportAndBadInputs) {
     return x[0] > 0.0 ? -arma::datum::inf : -x[0] * x[0] - x[1] * x[1];
   });
   gma::EvalCounts counts;
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::finite_difference_hessian(edge, {0.0, 0.0}, 0.0, counts);
   }, ErrorKind::target, "3 of the 9 stencil points");
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::finite_difference_hessian(edge, {0.0, 0.0, 1.0}, 0.0, counts);
   }, ErrorKind::argument, "3 coordinates");
-  expect_error([&] { gma::hessian_steps({1.0}, -1.0); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::hessian_steps({1.0}, -1.0); }, ErrorKind::argument,
                "step (-1)");
-  expect_error([&] { gma::hessian_from_stencil(arma::vec(4), {1.0, 1.0}); },
+  gma_test::expect_error([&] { gma::hessian_from_stencil(arma::vec(4), {1.0, 1.0}); },
                ErrorKind::argument, "4 values");
 }

@@ -11,20 +11,6 @@
 
 namespace {
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 // p~(x) = Z N(x; mu, diag(sd^2)), evaluated column by column.
 gma::Target scaled_gaussian(const arma::vec& mu, const arma::vec& sd,
                             double log_z) {
@@ -202,7 +188,7 @@ TEST(Importance, ATargetOutsideItsSupportAtEveryDrawIsATargetError) {
     out.fill(-std::numeric_limits<double>::infinity());
   });
   gma::Rng rng(9);
-  expect_error(
+  gma_test::expect_error(
       [&] { gma::check_importance(wide_mixture_1d(), nowhere, 100, rng, 50,
                                   1); },
       gma::ErrorKind::target,
@@ -214,7 +200,7 @@ TEST(Importance, ATargetOutsideItsSupportAtEveryDrawIsATargetError) {
     out.set_size(x.n_cols);
     out.fill(std::nan(""));
   });
-  expect_error(
+  gma_test::expect_error(
       [&] { gma::check_importance(wide_mixture_1d(), nan_target, 100, rng,
                                   50, 1); },
       gma::ErrorKind::target, "(100 draws, 100 NaN or +Inf)");
@@ -224,25 +210,25 @@ TEST(Importance, BadSettingsAreArgumentErrors) {
   using gma::ErrorKind;
   const gma::Target target = scaled_gaussian({0.0, 0.0}, {1.0, 1.0}, 0.0);
   gma::Rng rng(10);
-  expect_error(
+  gma_test::expect_error(
       [&] { gma::check_importance(wide_mixture_1d(), target, 100, rng, 50,
                                   1); },
       ErrorKind::argument, "the mixture has dimension 1, the target 2");
-  expect_error(
+  gma_test::expect_error(
       [&] { gma::check_importance(wide_mixture_2d(), target, 1, rng, 50,
                                   1); },
       ErrorKind::argument, "need n >= 2 draws (1)");
-  expect_error(
+  gma_test::expect_error(
       [&] { gma::check_importance(wide_mixture_2d(), target, 10, rng, 0,
                                   1); },
       ErrorKind::argument, "batch_size (0)");
 
   const gma::ImportanceCheck c =
       gma::check_importance(wide_mixture_2d(), target, 100, rng, 50, 1);
-  expect_error([&] { gma::resample_importance(c, 0, rng); },
+  gma_test::expect_error([&] { gma::resample_importance(c, 0, rng); },
                ErrorKind::argument,
                "gma::resample_importance(): need m >= 1 draws (0)");
-  expect_error(
+  gma_test::expect_error(
       [&] { gma::resample_importance(gma::ImportanceCheck(), 10, rng); },
       ErrorKind::argument, "the check holds 0 draws and 0 weights");
 }

@@ -73,20 +73,6 @@ struct Captured {
   }
 };
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 }  // namespace
 
 TEST(Lma, FindsTheOneModeAndCovarianceOfACorrelatedGaussian) {
@@ -227,17 +213,17 @@ TEST(Lma, RejectsBadStartsAndSettings) {
   using gma::ErrorKind;
   const gma::Target target = gaussian3();
   const gma::Logger quiet;
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::fit_lma(target, arma::mat(2, 4, arma::fill::zeros),
                  gma::LmaSettings(), quiet);
   }, ErrorKind::argument, "got 2 x 4");
   gma::LmaSettings s;
   s.kappa = 0.0;
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::fit_lma(target, arma::mat(3, 1, arma::fill::zeros), s, quiet);
   }, ErrorKind::argument, "kappa (0)");
   s.kappa = -1.0;
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::fit_lma(target, arma::mat(3, 1, arma::fill::zeros), s, quiet);
   }, ErrorKind::argument, "kappa (-1)");
 }
@@ -249,7 +235,7 @@ TEST(Lma, FailsWithATargetErrorWhenEveryStartFails) {
   Captured log;
   gma::LmaSettings s;
   s.max_evaluations = 200;
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::fit_lma(nowhere, uniform_starts(2, 5, -1.0, 1.0, 4), s, log.logger);
   }, gma::ErrorKind::target, "all 5 starts");
   EXPECT_TRUE(log.contains("start 5 of 5 failed"));
@@ -264,7 +250,7 @@ TEST(Lma, ReturnsATargetsErrorThrownInsideNlopt) {
                 calls);
     out = -0.5 * arma::sum(arma::square(x), 0).t();
   });
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::fit_lma(target, arma::mat(2, 3, arma::fill::ones),
                  gma::LmaSettings(), gma::Logger());
   }, gma::ErrorKind::callback, "user_density(): broke at call 10");
@@ -303,7 +289,7 @@ TEST(Lma, DropsAModeWhoseHessianStencilLeavesTheSupport) {
     return x[0] > 0.0 ? -arma::datum::inf : x[0] - 0.5 * x[1] * x[1];
   });
   Captured log;
-  expect_error([&] {
+  gma_test::expect_error([&] {
     gma::fit_lma(edge, arma::mat(arma::vec{-3.0, 1.0}), gma::LmaSettings(),
                  log.logger);
   }, gma::ErrorKind::target, "no mode has a Hessian");

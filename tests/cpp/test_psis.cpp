@@ -14,20 +14,6 @@ namespace {
 
 const double kInf = std::numeric_limits<double>::infinity();
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 // n draws from a GPD with shape k > 0 and scale sigma, by inverse CDF.
 arma::vec gpd_draws(double k, double sigma, arma::uword n, gma::Rng& rng) {
   arma::vec x(n);
@@ -278,40 +264,40 @@ TEST(Psis, EveryErrorNamesItsFunctionAndValues) {
   with_inf[6] = kInf;
 
   // pareto_smooth.
-  expect_error([&] { gma::pareto_smooth(empty); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::pareto_smooth(empty); }, ErrorKind::argument,
                "gma::pareto_smooth(): no log_ratios given");
-  expect_error([&] { gma::pareto_smooth(all_out); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::pareto_smooth(all_out); }, ErrorKind::argument,
                "gma::pareto_smooth(): all 10 log_ratios are -Inf");
-  expect_error([&] { gma::pareto_smooth(with_nan); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::pareto_smooth(with_nan); }, ErrorKind::argument,
                "gma::pareto_smooth(): log_ratios[3] is nan");
-  expect_error([&] { gma::pareto_smooth(with_inf); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::pareto_smooth(with_inf); }, ErrorKind::argument,
                "gma::pareto_smooth(): log_ratios[6] is inf");
 
   // importance_ess.
-  expect_error([&] { gma::importance_ess(empty); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::importance_ess(empty); }, ErrorKind::argument,
                "gma::importance_ess(): no log_weights given");
-  expect_error([&] { gma::importance_ess(all_out); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::importance_ess(all_out); }, ErrorKind::argument,
                "gma::importance_ess(): all 10 log_weights are -Inf");
-  expect_error([&] { gma::importance_ess(with_nan); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::importance_ess(with_nan); }, ErrorKind::argument,
                "log_weights[3] is nan");
 
   // log_evidence.
-  expect_error([&] { gma::log_evidence(empty); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::log_evidence(empty); }, ErrorKind::argument,
                "gma::log_evidence(): no log_ratios given");
-  expect_error([&] { gma::log_evidence(arma::vec{1.0}); },
+  gma_test::expect_error([&] { gma::log_evidence(arma::vec{1.0}); },
                ErrorKind::argument, "gma::log_evidence(): need at least 2");
-  expect_error([&] { gma::log_evidence(all_out); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::log_evidence(all_out); }, ErrorKind::argument,
                "all 10 log_ratios are -Inf");
-  expect_error([&] { gma::log_evidence(with_inf); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::log_evidence(with_inf); }, ErrorKind::argument,
                "log_ratios[6] is inf");
 
   // pareto_k_threshold and fit_generalized_pareto.
-  expect_error([&] { gma::pareto_k_threshold(1); }, ErrorKind::argument,
+  gma_test::expect_error([&] { gma::pareto_k_threshold(1); }, ErrorKind::argument,
                "gma::pareto_k_threshold(): need n >= 2 (1)");
-  expect_error([&] { gma::fit_generalized_pareto(arma::vec{1.0}); },
+  gma_test::expect_error([&] { gma::fit_generalized_pareto(arma::vec{1.0}); },
                ErrorKind::argument, "at least 2 exceedances (1)");
-  expect_error([&] { gma::fit_generalized_pareto(arma::vec{-1.0, 2.0}); },
+  gma_test::expect_error([&] { gma::fit_generalized_pareto(arma::vec{-1.0, 2.0}); },
                ErrorKind::argument, "smallest -1");
-  expect_error([&] { gma::fit_generalized_pareto(arma::vec{2.0, 1.0}); },
+  gma_test::expect_error([&] { gma::fit_generalized_pareto(arma::vec{2.0, 1.0}); },
                ErrorKind::argument, "sorted ascending");
 }

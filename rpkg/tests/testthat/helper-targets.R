@@ -24,3 +24,14 @@ tiny_run <- function(log_density, ...) {
              components = 9, points_per_component = 5, iterations = 10,
              ...)
 }
+
+# Evaluate expr, muffling only gma_sample()'s warning about a high Pareto
+# k-hat (small test runs of some methods fit loosely, and these tests
+# check other things).
+quiet_khat <- function(expr) {
+  withCallingHandlers(expr, warning = function(w) {
+    if (grepl("Pareto k-hat", conditionMessage(w))) {
+      invokeRestart("muffleWarning")
+    }
+  })
+}

@@ -26,9 +26,10 @@ test_that("a bad box is refused, naming lower or upper", {
 })
 
 test_that("exactly one of a box and means is needed", {
-  expect_error(gma_sample(ld), "either lower and upper .* or means")
+  expect_error(gma_sample(ld),
+               "exactly one of lower and upper .* means, start or prior")
   expect_error(gma_sample(ld, lo, hi, means = matrix(0, 1, 2)),
-               "not both")
+               "not lower and upper \\(a box\\) and means")
 })
 
 test_that("bad means are refused", {

@@ -159,7 +159,7 @@ test_that("every method runs and finds the Gaussian", {
                    points_per_component = 20, n_draws = 1000),
               settings[[m]])
     if (is.null(args$iterations)) args$iterations <- 100
-    fit <- do.call(gma_sample, args)
+    fit <- quiet_khat(do.call(gma_sample, args))
     expect_equal(fit$method, m)
     expect_equal(dim(fit$draws), c(1000L, 2L))
     expect_true(all(abs(colMeans(fit$draws) - gauss_mu) <
@@ -185,8 +185,8 @@ test_that("control settings reach the library and are reported", {
   expect_equal(fit$diagnostics$evaluations, 9 * 5)
   expect_null(fit$diagnostics$pareto_k)
 
-  fit <- tiny_run(log_gauss, method = "lma", seed = 1,
-                  control = list(starts = 3, kappa = 0.5))
+  fit <- quiet_khat(tiny_run(log_gauss, method = "lma", seed = 1,
+                             control = list(starts = 3, kappa = 0.5)))
   expect_equal(fit$settings$starts, 3)
   expect_equal(fit$settings$kappa, 0.5)
 })
