@@ -481,7 +481,8 @@ SEXP c_gma_run(SEXP target, SEXP dim, SEXP lower, SEXP upper, SEXP means,
                SEXP report, SEXP diagnostics) {
   BEGIN_RCPP
   return run(target, Rcpp::as<int>(dim), lower, upper, means, start, prior,
-             bounds_lower, bounds_upper, Rcpp::NumericVector(params), Rcpp::CharacterVector(options),
+             bounds_lower, bounds_upper, Rcpp::NumericVector(params),
+             Rcpp::CharacterVector(options),
              Rcpp::as<double>(seed), Rcpp::as<bool>(verbose),
              Rcpp::CharacterVector(report),
              Rcpp::CharacterVector(diagnostics));
