@@ -103,7 +103,6 @@ struct WeightObjective::Extension {
   struct Pair {
     arma::uword component;
     std::size_t offset;
-    double peak;  // the largest of the M values
   };
   std::vector<std::vector<Pair>> pairs;  // per block
   // M values per pair: s(m, l) where dropped, 0 where kept.
@@ -211,7 +210,7 @@ void WeightObjective::build_sparse(const Mixture& mixture, double tau) {
   const arma::uvec index_view(index.data(), index.size(), false, true);
   const arma::vec value_view(value.data(), value.size(), false, true);
   kept_ = arma::sp_mat(index_view, col_ptrs, value_view, n, rows);
-  kept_.sync();
+  kept_.sync();  // its compressed arrays are what the products read
 }
 
 arma::vec WeightObjective::log_q(const arma::vec& w) const {
@@ -238,14 +237,41 @@ arma::vec WeightObjective::dense_log_q(const arma::vec& w) const {
 
 arma::vec WeightObjective::sparse_log_q(const arma::vec& w) const {
   std::lock_guard<std::mutex> guard(ext_->lock);
+  const arma::uword n = components(), m_per = per_component_;
+  Extension& ext = *ext_;
 
   // The kept entries: one sparse product, q = (w' kept)'.
   arma::vec q = transpose_times(kept_, w);
 
-  // Block by block: the pairs computed, and more where the bound says so.
+  // The pairs computed so far, M values each.
+  for (arma::uword i = 0; i < n; ++i) {
+    double* block = q.memptr() + i * m_per;
+    for (const Extension::Pair& pair : ext.pairs[i]) {
+      const double wl = w[pair.component];
+      const double* v = ext.values.data() + pair.offset;
+      if (wl != 0.0)
+        for (arma::uword j = 0; j < m_per; ++j) block[j] += wl * v[j];
+    }
+  }
+
+  // Block by block: the bound on the rest, b_i = sum_l bound(l, i) w_l
+  // (dot by dot: a threaded BLAS product costs more on small N), must
+  // stay within kTolerance of the block's smallest q, or the pairs that
+  // carry it are computed. Underflowing rows are summed exactly.
   std::vector<arma::uword> exact;
-  for (arma::uword i = 0; i < components(); ++i)
-    complete_block(i, w, q, exact);
+  for (arma::uword i = 0; i < n; ++i) {
+    double low = arma::datum::inf;
+    for (arma::uword m = i * m_per; m < (i + 1) * m_per; ++m) {
+      if (q[m] < kUnderflow)
+        exact.push_back(m);
+      else
+        low = std::min(low, q[m]);
+    }
+    const double rest = arma::dot(ext.bound.unsafe_col(i), w);
+    if (rest > kTolerance * low)
+      extend_block(i, choose_pairs(ext.bound.colptr(i), w,
+                                   kSlack * kTolerance * low), w, q);
+  }
 
   // log q, with the underflowing rows from the mixture.
   arma::vec out = arma::log(q) + row_max_;
@@ -256,76 +282,10 @@ arma::vec WeightObjective::sparse_log_q(const arma::vec& w) const {
   return out;
 }
 
-double WeightObjective::add_pairs(arma::uword i, const arma::vec& w,
-                                  double theta, bool above,
-                                  arma::vec& q) const {
-  // Add w_l s(., l) for the pairs with w_l peak above (or not above)
-  // theta; return the sum of w_l peak over the others.
-  double* block = q.memptr() + i * per_component_;
-  double left = 0.0;
-  for (const Extension::Pair& pair : ext_->pairs[i]) {
-    const double wl = w[pair.component];
-    if ((wl * pair.peak > theta) != above) {
-      left += wl * pair.peak;
-      continue;
-    }
-    const double* v = ext_->values.data() + pair.offset;
-    for (arma::uword j = 0; j < per_component_; ++j) block[j] += wl * v[j];
-  }
-  return left;
-}
-
-void WeightObjective::complete_block(arma::uword i, const arma::vec& w,
-                                     arma::vec& q,
-                                     std::vector<arma::uword>& exact) const {
-  const arma::uword m_per = per_component_, first = i * m_per;
-  const double* block = q.memptr() + first;
-  Extension& ext = *ext_;
-
-  // The computed pairs, but for those whose largest term is at most
-  // theta: together they stay within kSlack of the tolerance of the
-  // block's smallest stored sum (none are left out if that underflows).
-  const double stored = *std::min_element(block, block + m_per);
-  const double theta =
-      stored < kUnderflow || ext.pairs[i].empty()
-          ? 0.0
-          : kSlack * kTolerance * stored / double(ext.pairs[i].size());
-  double left = add_pairs(i, w, theta, true, q);
-
-  // The bound on the rest: sum_l bound(l, i) w_l, with the pairs left.
-  const double rest = arma::dot(ext.bound.unsafe_col(i), w);
-
-  // The smallest q of the block short of underflow; underflowing rows
-  // are summed exactly (by the caller).
-  auto smallest = [&] {
-    double low = arma::datum::inf;
-    for (arma::uword j = 0; j < m_per; ++j)
-      if (block[j] >= kUnderflow) low = std::min(low, block[j]);
-    return low;
-  };
-  double low = smallest();
-
-  // Too much left out: add the pairs left, then compute new pairs if the
-  // bound alone is still above the tolerance.
-  if (rest + left > kTolerance * low && left > 0.0) {
-    add_pairs(i, w, theta, false, q);
-    low = smallest();
-  }
-  if (rest > kTolerance * low) {
-    const arma::uvec which =
-        choose_pairs(ext.bound.colptr(i), w, kSlack * kTolerance * low);
-    for (arma::uword j = 0; j < m_per; ++j)
-      if (block[j] < kUnderflow) exact.push_back(first + j);
-    extend_block(i, which, w, q);
-    return;
-  }
-  for (arma::uword j = 0; j < m_per; ++j)
-    if (block[j] < kUnderflow) exact.push_back(first + j);
-}
-
 void WeightObjective::extend_block(arma::uword i, const arma::uvec& which,
                                    const arma::vec& w, arma::vec& q) const {
   // The block's points under the chosen components only.
+  if (which.is_empty()) return;
   const arma::uword m_per = per_component_, first = i * m_per;
   const Mixture part = subset(mixture_, covariances_, which);
   const arma::mat log_p = part.component_log_densities(
@@ -336,7 +296,7 @@ void WeightObjective::extend_block(arma::uword i, const arma::uvec& which,
   Extension& ext = *ext_;
   for (arma::uword k = 0; k < which.n_elem; ++k) {
     const arma::uword l = which[k];
-    Extension::Pair pair{l, ext.values.size(), 0.0};
+    ext.pairs[i].push_back({l, ext.values.size()});
     for (arma::uword j = 0; j < m_per; ++j) {
       const arma::uword m = first + j;
       const arma::uword* begin = kept_.row_indices + kept_.col_ptrs[m];
@@ -345,10 +305,8 @@ void WeightObjective::extend_block(arma::uword i, const arma::uvec& which,
                            ? 0.0
                            : std::exp(log_p(j, k) - row_max_[m]);
       ext.values.push_back(v);
-      pair.peak = std::max(pair.peak, v);
       q[m] += w[l] * v;
     }
-    ext.pairs[i].push_back(pair);
     ext.bound(l, i) = 0.0;
   }
 }
@@ -360,9 +318,8 @@ arma::vec WeightObjective::exact_log_q(const arma::vec& w,
   arma::vec out(rows.n_elem);
   for (arma::uword first = 0; first < rows.n_elem; first += kChunkRows) {
     const arma::uword last = std::min(rows.n_elem, first + kChunkRows) - 1;
-    arma::mat log_p =
-        mixture_.component_log_densities(points_.cols(rows.subvec(first,
-                                                                  last)));
+    const arma::uvec part = rows.subvec(first, last);
+    arma::mat log_p = mixture_.component_log_densities(points_.cols(part));
     log_p.each_row() += log_w;
     out.subvec(first, last) = log_sum_exp_rows(log_p);
   }

@@ -22,7 +22,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <vector>
 
 #include "gma/arma.hpp"
 #include "gma/bank.hpp"
@@ -58,8 +57,8 @@ enum class Storage {
 // r_m the largest component log density at z_m, so that log q is one
 // matrix-vector product away.
 //
-// Dense: s is held in full, together with log_p for the rows whose sum
-// underflows (below 1e-280), which are summed exactly in log space.
+// Dense: s and log_p are held in full; rows whose sum underflows (below
+// 1e-280) are summed exactly in log space from log_p.
 //
 // Sparse: only the entries with log_p(m,l) >= r_m - tau are stored (an
 // arma::sp_mat, built block by block of bank points without ever forming
@@ -70,10 +69,13 @@ enum class Storage {
 //
 // i.e. at most N e^-tau / c when every weight is at least c / N: 2e-10 / c
 // for N = 2000 and tau = 30. Fitted weights are far more unbalanced than
-// that (mirror descent spreads them over hundreds of nats), so the sparse
-// form does not rely on it. It keeps, for every component block i of the
-// bank and every component l, the largest dropped s(m, l) over the block's
-// points, and with it a bound on what the dropped entries add to q. Where
+// that (mirror descent spreads them over hundreds of nats: after the iris
+// fit of bench/README.md the stored part alone is off by more than 1e-11
+// in log q at 69 % of the bank points, by over 1 nat at 38 %, by up to
+// 183 nats), so the sparse form does not rely on it. It keeps,
+// for every component block i of the bank and every component l, the
+// largest dropped s(m, l) over the block's points (an N x N matrix, 8 N^2
+// bytes), and with it a bound on what the dropped entries add to q. Where
 // that bound exceeds kTolerance times q, the (block, component) pairs
 // that carry it are computed from the mixture (for that block's M points
 // only) and kept from then on; rows whose stored sum underflows are summed
@@ -95,7 +97,8 @@ class WeightObjective {
   // tau > 0 is the truncation of the sparse storage (+Inf: keep every
   // entry that is a normal double); it is checked but unused when dense.
   // Throws gma::Error (kind argument) if the bank does not match the
-  // mixture or tau is not positive.
+  // mixture or tau is not positive, (kind target) if no bank point has a
+  // finite log p~.
   WeightObjective(const Mixture& mixture, const Bank& bank,
                   Storage storage = Storage::sparse,
                   double tau = kDefaultTau);
@@ -154,17 +157,6 @@ class WeightObjective {
 
   // Exact log q at the given bank points, summed over all components.
   arma::vec exact_log_q(const arma::vec& w, const arma::uvec& rows) const;
-
-  // Complete q (scaled) on block i from the stored part: the computed
-  // pairs, new ones if the bound asks for them; underflowing rows are
-  // appended to `exact`.
-  void complete_block(arma::uword i, const arma::vec& w, arma::vec& q,
-                      std::vector<arma::uword>& exact) const;
-
-  // Add to q the computed pairs of block i whose largest term is above
-  // theta (above = true) or not; return the largest terms of the others.
-  double add_pairs(arma::uword i, const arma::vec& w, double theta,
-                   bool above, arma::vec& q) const;
 
   // Compute, keep and add to q (scaled) the pairs `which` of block i.
   void extend_block(arma::uword i, const arma::uvec& which,
