@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <string>
 
 #include "common.hpp"
 #include "gma/error.hpp"
@@ -188,20 +187,6 @@ TEST(Wgma, IterationHookCanStopTheFit) {
 
 namespace {
 
-// Expect f to throw gma::Error of the given kind whose message holds text.
-template <typename F>
-void expect_error(F f, gma::ErrorKind kind, const std::string& text) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning '" << text << "'";
-  } catch (const gma::Error& e) {
-    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind))
-        << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos)
-        << e.what();
-  }
-}
-
 // log q_w at the bank points straight from the mixture (log-sum-exp).
 arma::vec exact_log_q(const gma::Mixture& mix, const gma::Bank& bank,
                       const arma::vec& w) {
@@ -363,6 +348,7 @@ TEST(WgmaStorage, TruncationMustBePositive) {
       (void)gma::WeightObjective(mix, bank, storage, tau);
     };
   };
+  using gma_test::expect_error;
   expect_error(make(Storage::sparse, 0.0), ErrorKind::argument,
                "tau (0) must be positive");
   expect_error(make(Storage::dense, -2.5), ErrorKind::argument,
@@ -389,10 +375,11 @@ TEST(WgmaStorage, GradientTakesAnotherTargetOnTheBank) {
                       (g - 1.0))
                 .max(),
             1e-12);
-  expect_error([&] { objective.gradient(w, arma::vec(7)); },
-               gma::ErrorKind::argument, "7 log target values");
-  expect_error([&] { objective.log_q(arma::vec{0.5, 0.5}); },
-               gma::ErrorKind::argument, "2 weights for 3 components");
+  gma_test::expect_error([&] { objective.gradient(w, arma::vec(7)); },
+                         gma::ErrorKind::argument, "7 log target values");
+  gma_test::expect_error([&] { objective.log_q(arma::vec{0.5, 0.5}); },
+                         gma::ErrorKind::argument,
+                         "2 weights for 3 components");
 }
 
 TEST(WgmaStorage, FitsAgreeBetweenStorages) {
