@@ -1,6 +1,7 @@
 // math.cpp: log-sum-exp and entropy.
 #include "gma/math.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace gma {
@@ -21,6 +22,13 @@ arma::vec log_sum_exp_rows(const arma::mat& a) {
   // Sum the shifted exponentials row by row.
   arma::vec sums = arma::sum(arma::exp(a.each_col() - shift), 1);
   return arma::log(sums) + shift;
+}
+
+arma::uword search_cumulative(const arma::vec& cumulative, double u) {
+  const double* begin = cumulative.memptr();
+  const double* hit = std::upper_bound(begin, begin + cumulative.n_elem, u);
+  const auto i = static_cast<arma::uword>(hit - begin);
+  return std::min<arma::uword>(i, cumulative.n_elem - 1);
 }
 
 double entropy(const arma::vec& w) {

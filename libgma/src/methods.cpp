@@ -104,11 +104,8 @@ Fit fit_refine(const Context& c, const Mixture& start) {
   // N new means around the kept ones, chosen by weight, with a jitter.
   const arma::vec cum = arma::cumsum(kept_w / arma::accu(kept_w));
   arma::uvec chosen(n);
-  for (arma::uword j = 0; j < n; ++j) {
-    const double* hit =
-        std::upper_bound(cum.memptr(), cum.memptr() + keep, c.rng.uniform());
-    chosen[j] = std::min<arma::uword>(hit - cum.memptr(), keep - 1);
-  }
+  for (arma::uword j = 0; j < n; ++j)
+    chosen[j] = search_cumulative(cum, c.rng.uniform());
   const arma::mat sd1 = arma::sqrt(m1.variances().cols(kept.elem(chosen)));
   const arma::mat sd2 = o.refine_shrink * sd1;
   arma::mat means = m1.means().cols(kept.elem(chosen));

@@ -174,11 +174,8 @@ arma::mat Mixture::sample(arma::uword n, Rng& rng) const {
   const arma::vec cumulative = arma::cumsum(weights_);
   arma::mat z(dim(), n);
   for (arma::uword j = 0; j < n; ++j) {
-    const double u = rng.uniform() * cumulative[size() - 1];
-    const double* hit = std::upper_bound(
-        cumulative.memptr(), cumulative.memptr() + size(), u);
-    const arma::uword i = std::min<arma::uword>(
-        hit - cumulative.memptr(), size() - 1);
+    const arma::uword i = search_cumulative(
+        cumulative, rng.uniform() * cumulative[size() - 1]);
     z.col(j) = sample_component(i, 1, rng);
   }
   return z;

@@ -4,19 +4,11 @@
 #include <algorithm>
 
 #include "gma/error.hpp"
+#include "gma/math.hpp"
 
 namespace gma {
 
 namespace {
-
-// The index of the first cumulative weight above u (u in [0, total)).
-arma::uword search(const arma::vec& cumulative, double u) {
-  const double* begin = cumulative.memptr();
-  const double* end = begin + cumulative.n_elem;
-  const double* hit = std::upper_bound(begin, end, u);
-  const auto i = static_cast<arma::uword>(hit - begin);
-  return std::min<arma::uword>(i, cumulative.n_elem - 1);
-}
 
 // The bank points of each component that lie inside the support.
 std::vector<arma::uvec> inside_points(const Bank& bank) {
@@ -57,7 +49,7 @@ arma::uvec systematic_indices(const arma::vec& p, arma::uword n, Rng& rng) {
   arma::uvec out(n);
   for (arma::uword j = 0; j < n; ++j) {
     const double position = (u + static_cast<double>(j)) / n * total;
-    out[j] = search(cumulative, position);
+    out[j] = search_cumulative(cumulative, position);
   }
   return out;
 }
@@ -76,7 +68,8 @@ arma::uvec resample(const Bank& bank, const arma::vec& w, arma::uword n,
     const arma::vec cumulative = arma::cumsum(p);
     const double total = cumulative[cumulative.n_elem - 1];
     for (arma::uword j = 0; j < n; ++j) {
-      const arma::uword c = search(cumulative, rng.uniform() * total);
+      const arma::uword c =
+          search_cumulative(cumulative, rng.uniform() * total);
       out[j] = inside[c][rng.index(inside[c].n_elem)];
     }
     return out;

@@ -12,6 +12,10 @@ double log_sum_exp(const arma::vec& v);
 // log_sum_exp of every row of a: row m of the result is log sum_l e^a(m,l).
 arma::vec log_sum_exp_rows(const arma::mat& a);
 
+// The index of the first entry of an increasing cumulative sum above u,
+// clamped to the last entry: inverse-CDF sampling for u in [0, total).
+arma::uword search_cumulative(const arma::vec& cumulative, double u);
+
 // Entropy -sum w log w of a probability vector (0 log 0 = 0).
 double entropy(const arma::vec& w);
 
