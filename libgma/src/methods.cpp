@@ -8,6 +8,8 @@
 #include "gma/error.hpp"
 #include "gma/lma.hpp"
 #include "gma/math.hpp"
+#include "gma/placement.hpp"
+#include "gma/regions.hpp"
 #include "gma/wgma.hpp"
 #include "gma/wgma_stable.hpp"
 
@@ -116,6 +118,69 @@ Fit fit_refine(const Context& c, const Mixture& start) {
   add_counts(fine.counts, coarse.counts);
   fine.diagnostics["stage1_elbo"] = coarse.diagnostics["elbo"];
   return fine;
+}
+
+namespace {
+
+// The W-GMA fit of the method on one placement.
+Fit fit_placed(const Context& c, const Mixture& placed, bool last) {
+  return last && c.options.method == Method::wgma_refine
+             ? fit_refine(c, placed)
+             : fit_wgma(c, placed);
+}
+
+}  // namespace
+
+Fit fit_at_modes(const Context& c, const arma::mat& starts,
+                 const arma::vec& lower, const arma::vec& upper) {
+  const Options& o = c.options;
+  const arma::uword dim = starts.n_rows;
+
+  // The modes of the local searches are the first regions.
+  const Fit laplace = fit_laplace(c, starts);
+  std::vector<Region> regions = laplace_regions(laplace.mixture);
+  EvalCounts spent = laplace.counts;
+  double least_ess = arma::datum::nan;
+
+  // The cover: a share of the components over the box (or the modes').
+  arma::vec lo = lower, hi = upper;
+  if (lo.is_empty()) regions_box(regions, lo, hi);
+  const arma::uword n_cover = std::min<arma::uword>(
+      o.components - 1, arma::uword(o.cover_fraction * o.components));
+  std::unique_ptr<Mixture> cover;
+  if (n_cover)
+    cover = std::make_unique<Mixture>(
+        place_in_box(lo, hi, n_cover, 0.0, c.rng));
+
+  // Fit on components in the regions; refit the regions from the bank,
+  // with up to two more rounds while cover components find new regions.
+  arma::uword rounds = o.adapt_rounds;
+  for (arma::uword round = 0;; ++round) {
+    const RegionPlacement placed = place_in_regions(
+        regions, o.components - n_cover, o.spread, cover.get(), c.rng);
+    const bool last = round == rounds;
+    Fit f = fit_placed(c, placed.mixture, last);
+    if (last) {
+      add_counts(f.counts, spent);
+      f.diagnostics.insert(laplace.diagnostics.begin(),
+                           laplace.diagnostics.end());
+      f.diagnostics["regions"] = double(regions.size());
+      f.diagnostics["region_min_ess"] = least_ess;
+      return f;
+    }
+    add_counts(spent, f.counts);
+    const RegionRefit refit = refit_regions(
+        regions, placed, f.mixture.weights(), *f.bank,
+        10.0 * double(dim + 1), o.eigen_floor, o.max_condition);
+    regions = refit.regions;
+    least_ess = refit.least_ess;
+    if (refit.found && round + 1 == rounds && rounds < o.adapt_rounds + 2)
+      ++rounds;
+    c.logger.log(LogLevel::info, "regions",
+                 cat("round ", round + 1, ": ", regions.size(),
+                     " region(s) (", refit.found, " new, ", refit.dropped,
+                     " dropped), least importance ESS ", least_ess));
+  }
 }
 
 Fit fit_laplace(const Context& c, const arma::mat& starts) {

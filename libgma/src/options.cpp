@@ -38,6 +38,9 @@ const Spec kSpecs[] = {
     {"threads", &O::threads, nullptr, 1, 1024, false, false},
     {"batch_size", &O::batch_size, nullptr, 1, kBig, false, false},
     {"progress_every", &O::progress_every, nullptr, 1, kBig, false, false},
+    {"adapt_rounds", &O::adapt_rounds, nullptr, 0, 100, false, false},
+    {"spread", nullptr, &O::spread, 0, kInf, false, true},
+    {"cover_fraction", nullptr, &O::cover_fraction, 0, 1, false, false},
     {"temper_min", nullptr, &O::temper_min, 0, 1, false, true},
     {"standardise", nullptr, &O::standardise, 0, 1, false, false},
     {"entropy_penalty", nullptr, &O::entropy_penalty, 0, kInf, false,
@@ -92,6 +95,7 @@ const char* const kMethods[] = {"wgma-md", "wgma-pgd", "wgma-stable",
 const char* const kSchedules[] = {"inverse", "inverse-sqrt"};
 const char* const kResamplings[] = {"stratified", "systematic"};
 const char* const kOutputs[] = {"auto", "bank", "mixture", "importance"};
+const char* const kPlacements[] = {"auto", "box", "modes"};
 
 // The index of value among names, or a message listing the names.
 template <std::size_t N>
@@ -140,6 +144,8 @@ void Options::set_option(const std::string& name, const std::string& value) {
     resampling = Resampling(choose(name, value, kResamplings));
   else if (name == "output")
     output = Output(choose(name, value, kOutputs));
+  else if (name == "placement")
+    placement = Placement(choose(name, value, kPlacements));
   else
     fail(ErrorKind::unknown_name, "gma::Options::set_option",
          "no option named '", name, "' (value '", value, "')");
@@ -150,6 +156,7 @@ std::string Options::get_option(const std::string& name) const {
   if (name == "schedule") return kSchedules[int(schedule)];
   if (name == "resampling") return kResamplings[int(resampling)];
   if (name == "output") return kOutputs[int(output)];
+  if (name == "placement") return kPlacements[int(placement)];
   fail(ErrorKind::unknown_name, "gma::Options::get_option",
        "no option named '", name, "'");
 }

@@ -134,6 +134,7 @@ Options Sampler::resolve() const {
   if (r.components == 0) r.components = em ? 8 : default_components(dim_);
   if (r.starts == 0) r.starts = 10 + 2 * dim_;
   r.step_size = r.effective_step_size();
+  r.placement = resolved_placement(r);
 
   // Given means fix the number of components.
   if (!means_.is_empty() && r.components != means_.n_cols)
@@ -141,6 +142,20 @@ Options Sampler::resolve() const {
          r.components, ") must equal the number of means (", means_.n_cols,
          ")");
   return r;
+}
+
+Placement Sampler::resolved_placement(const Options& r) const {
+  // LMA, EM and lma-wgma (the Laplace components themselves) place
+  // nothing.
+  const Method m = r.method;
+  if (m == Method::lma || m == Method::em || m == Method::lma_wgma)
+    return Placement::box;
+  if (r.placement != Placement::automatic) return r.placement;
+
+  // W-GMA: at the modes in 3 or more dimensions, unless the user fixed
+  // the means or the component variance.
+  const bool fixed = !means_.is_empty() || r.cov_scale > 0.0;
+  return dim_ >= 3 && !fixed ? Placement::modes : Placement::box;
 }
 
 arma::mat Sampler::prior_draws(arma::uword n) const {
@@ -234,6 +249,11 @@ Fit Sampler::fit(const Context& c) const {
 }
 
 Fit Sampler::fit_method(const Context& c, EvalCounts& spent) const {
+  if (c.options.placement == Placement::modes) {
+    arma::vec lo = lower_, hi = upper_;
+    if (!lo.is_empty()) bounds_.box_to_unconstrained(lo, hi);
+    return fit_at_modes(c, lma_starts(c), lo, hi);
+  }
   switch (c.options.method) {
     case Method::wgma_refine:
       return fit_refine(c, start_mixture(c, spent));

@@ -52,6 +52,13 @@ Fit fit_wgma(const Context& context, const Mixture& start);
 // components resampled around the heaviest ones.
 Fit fit_refine(const Context& context, const Mixture& start);
 
+// W-GMA (or wgma-refine) on components around the modes found by local
+// searches from starts (regions.hpp), with a cover of components over the
+// box [lower, upper] (empty: the box of the modes), the regions refitted
+// from the bank options.adapt_rounds times, each with a fresh bank.
+Fit fit_at_modes(const Context& context, const arma::mat& starts,
+                 const arma::vec& lower, const arma::vec& upper);
+
 // LMA from starts (dim x S): the Laplace mixture of the modes found.
 Fit fit_laplace(const Context& context, const arma::mat& starts);
 

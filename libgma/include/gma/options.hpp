@@ -10,6 +10,8 @@
 //   schedule    inverse (eta0 / k, default) or inverse-sqrt (eta0 / sqrt k)
 //   resampling  stratified (default) or systematic
 //   output      auto (default), bank, mixture or importance
+//   placement   auto (default), box or modes: where the components of
+//               wgma-md, -pgd, -stable and -refine go (regions.hpp)
 #ifndef GMA_OPTIONS_HPP
 #define GMA_OPTIONS_HPP
 
@@ -25,6 +27,13 @@ namespace gma {
 
 enum class Method {
   wgma_md, wgma_pgd, wgma_stable, wgma_refine, lma, lma_wgma, em
+};
+
+// Where the W-GMA components go.
+enum class Placement {
+  automatic,  // modes in 3 or more dimensions, else box
+  box,        // over the box (grid or Latin hypercube), placement.hpp
+  modes       // around the modes of local searches, regions.hpp
 };
 
 // Where the output draws come from.
@@ -47,6 +56,11 @@ struct Options {
   arma::uword threads = 1;
   arma::uword batch_size = 4096;
   arma::uword progress_every = 25;
+
+  // Placement at the modes (regions.hpp).
+  arma::uword adapt_rounds = 1;  // refits of the regions from a bank
+  double spread = 1.25;          // cloud sd over a region's sd
+  double cover_fraction = 0.1;   // share of components over the box
 
   // Stabilised W-GMA (each device off at its neutral value).
   double temper_min = 0.3;       // beta from this up to 1 (1: off)
@@ -79,6 +93,7 @@ struct Options {
   Schedule schedule = Schedule::inverse;
   Resampling resampling = Resampling::stratified;
   Output output = Output::automatic;
+  Placement placement = Placement::automatic;
   std::uint64_t seed = 42;
 
   // Set a numeric parameter; throws gma::Error naming the name and value.

@@ -92,6 +92,7 @@ class Sampler {
  private:
   // How the run starts: the options' defaults and the first mixture.
   Options resolve() const;
+  Placement resolved_placement(const Options& resolved) const;
   Mixture start_mixture(const Context& c, EvalCounts& spent) const;
   arma::mat lma_starts(const Context& c) const;
   arma::mat prior_draws(arma::uword n) const;
