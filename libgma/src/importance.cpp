@@ -71,4 +71,29 @@ arma::mat resample_importance(const ImportanceCheck& check, arma::uword m,
   return check.draws.cols(idx);
 }
 
+MomentGap moment_gap(const ImportanceCheck& check) {
+  // The normalised smoothed weights (zero outside the support).
+  const arma::vec& lw = check.psis.log_weights;
+  MomentGap gap;
+  if (check.draws.n_cols < 2 || !(check.ess > 0.0)) return gap;
+  arma::vec w = arma::exp(lw - lw.max());
+  w.elem(arma::find_nonfinite(w)).zeros();
+  w /= arma::accu(w);
+
+  // The target's moments from the weights, q's from the draws as drawn.
+  const arma::mat& x = check.draws;
+  const arma::vec mean_p = x * w;
+  const arma::vec sd_p =
+      arma::sqrt(arma::square(x.each_col() - mean_p) * w);
+  const arma::vec mean_q = arma::mean(x, 1);
+  const arma::vec sd_q = arma::stddev(x, 0, 1);
+
+  // The largest gaps over the coordinates, and what noise allows.
+  gap.mean_shift = arma::max(arma::abs(mean_q - mean_p) / sd_p);
+  gap.scale_gap = arma::max(arma::abs(arma::log(sd_q / sd_p)));
+  gap.mean_limit = 0.2 + 3.0 / std::sqrt(check.ess);
+  gap.scale_limit = std::log(1.25) + 3.0 / std::sqrt(2.0 * check.ess);
+  return gap;
+}
+
 }  // namespace gma

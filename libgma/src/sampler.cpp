@@ -277,6 +277,18 @@ Fit Sampler::fit_method(const Context& c, EvalCounts& spent) const {
 
 namespace {
 
+// Warn when the weighted draws put the target's moments away from q's.
+void warn_on_moments(const Context& c, const MomentGap& g) {
+  if (g.mean_shift > g.mean_limit || g.scale_gap > g.scale_limit)
+    c.logger.log(LogLevel::warning, "check",
+                 cat("the importance-weighted draws put the target's ",
+                     "moments away from the mixture's (mean shift ",
+                     g.mean_shift, " sd, limit ", g.mean_limit,
+                     "; |log sd ratio| ", g.scale_gap, ", limit ",
+                     g.scale_limit, "): the draws are biased; try ",
+                     "output = importance, more components or em"));
+}
+
 // The importance check of a fit, recorded in its diagnostics. A check
 // whose draws all fall outside the support gives k-hat = Inf.
 std::unique_ptr<ImportanceCheck> check_fit(const Context& c, Fit& f) {
@@ -295,6 +307,10 @@ std::unique_ptr<ImportanceCheck> check_fit(const Context& c, Fit& f) {
     d["ess"] = check->ess;
     d["log_evidence"] = check->log_evidence;
     d["log_evidence_se"] = check->log_evidence_se;
+    const MomentGap gap = moment_gap(*check);
+    d["mean_shift"] = gap.mean_shift;
+    d["scale_gap"] = gap.scale_gap;
+    warn_on_moments(c, gap);
     return check;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::target) throw;

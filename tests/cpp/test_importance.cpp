@@ -245,3 +245,36 @@ TEST(Importance, AStopRequestBetweenRoundsStopsTheCheck) {
                gma::Stopped);
   EXPECT_EQ(calls, 2u);
 }
+
+TEST(Importance, MomentGapShowsAMixtureTwiceAsWideAsTheTarget) {
+  // q = N(0, 2^2) in each of 2 coordinates, p = N(0, 1): k-hat is small
+  // (the ratios are bounded) but the sd ratio is 2, log 2 = 0.69 against
+  // a limit near log 1.25 + 3 / sqrt(2 ESS) = 0.30 at ESS ~ 600; the
+  // weighted sd has a relative se near 1 / sqrt(2 ESS) = 0.03, so 0.69
+  // is 13 se beyond the limit. The means agree (shift under the limit).
+  gma::Rng rng(21);
+  const gma::Mixture q =
+      gma::Mixture::isotropic(arma::mat(2, 1, arma::fill::zeros), 4.0);
+  const gma::ImportanceCheck c = gma::check_importance(
+      q, scaled_gaussian({0, 0}, {1, 1}, 0.0), 2000, rng, 4096, 1);
+  const gma::MomentGap g = gma::moment_gap(c);
+  EXPECT_LT(c.psis.pareto_k, 0.5);
+  EXPECT_NEAR(g.scale_gap, std::log(2.0), 0.15);
+  EXPECT_GT(g.scale_gap, g.scale_limit);
+  EXPECT_LT(g.mean_shift, g.mean_limit);
+}
+
+TEST(Importance, MomentGapIsSmallWhenTheMixtureIsTheTarget) {
+  // q = p = N((1, -1), diag(1, 4)): ESS ~ 2000, limits 0.27 and 0.27;
+  // the gaps are sampling noise, some 0.03 (se) each.
+  gma::Rng rng(22);
+  const gma::Mixture q = gma::Mixture::diagonal(
+      arma::mat(arma::vec{1.0, -1.0}), arma::mat(arma::vec{1.0, 4.0}));
+  const gma::ImportanceCheck c = gma::check_importance(
+      q, scaled_gaussian({1, -1}, {1, 2}, 0.5), 2000, rng, 4096, 1);
+  const gma::MomentGap g = gma::moment_gap(c);
+  EXPECT_LT(g.mean_shift, 0.15);
+  EXPECT_LT(g.scale_gap, 0.15);
+  EXPECT_LT(g.mean_shift, g.mean_limit);
+  EXPECT_LT(g.scale_gap, g.scale_limit);
+}

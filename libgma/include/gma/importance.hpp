@@ -42,6 +42,21 @@ ImportanceCheck check_importance(const Mixture& q, const Target& target,
                                  arma::uword batch_size, arma::uword threads,
                                  const RoundFn& after_round = RoundFn());
 
+// The fitted mixture against the target's moments as the check's
+// weighted draws estimate them, coordinate by coordinate: the largest
+// |mean_q - mean_p| / sd_p and the largest |log(sd_q / sd_p)|, with q's
+// moments from the unweighted draws and p's from the smoothed weights. A
+// k-hat below the threshold says the ratios are usable, not that q is
+// close to p: a q wider than p, or shifted by a fraction of its sd, keeps
+// the ratios bounded and k-hat low, and these two numbers show it.
+struct MomentGap {
+  double mean_shift = 0.0;  // in target sds
+  double scale_gap = 0.0;   // |log sd ratio|
+  double mean_limit = 0.0;  // 0.2 + 3 / sqrt(ESS): beyond, a real gap
+  double scale_limit = 0.0; // log 1.25 + 3 / sqrt(2 ESS)
+};
+MomentGap moment_gap(const ImportanceCheck& check);
+
 // m draws (dim x m) from the check's draws by systematic (low-variance)
 // resampling with probabilities proportional to the smoothed weights; a
 // draw's count differs from m times its weight by less than one. Throws
