@@ -215,6 +215,12 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
  *                         the callback thread-safe
  *   batch_size            points per target call (4096)
  *   progress_every        iterations between progress calls (25)
+ * Placement at the modes (wgma-md, -pgd, -stable, -refine; see the
+ * placement option)
+ *   adapt_rounds 1 (refits of the modes' Gaussians from a bank; up to 2
+ *   more while the cover finds new modes), spread 1.25 (the components'
+ *   cloud sd over the mode's sd), cover_fraction 0.1 (share of components
+ *   kept over the box)
  * wgma-stable (each device off at the value in brackets)
  *   temper_min 0.3 [1], standardise 0 [0; 1 fits p~^(1/sd)],
  *   entropy_penalty 0.01 [0], md_temperature 1.8 [1], damping 0.2 [0],
@@ -251,6 +257,14 @@ GMA_API int gma_get_param(const gma_sampler *s, const char *name,
  *               "mixture" (fresh draws from the fitted mixture) or
  *               "importance" (mixture draws resampled by their Pareto-
  *               smoothed importance weights: corrected towards the target)
+ *   placement   "auto" (default: "modes" in 3 or more dimensions unless
+ *               means or cov_scale are set, else "box"), "box" (a grid or
+ *               Latin hypercube over the box, or the given means as they
+ *               are) or "modes" (local searches find the modes; each
+ *               mode's Laplace Gaussian N(m, S) gets a share of the
+ *               components, means spread over 1.25 sd, covariance h^2 S
+ *               with h Silverman's bandwidth; refitted by importance
+ *               sampling of the bank). Ignored by lma, lma-wgma and em.
  */
 GMA_API int gma_set_option(gma_sampler *s, const char *name,
                            const char *value);
@@ -345,10 +359,19 @@ GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
  *   ess                   importance-sampling effective sample size
  *   log_evidence          log Z estimated from the same ratios, and
  *   log_evidence_se       its Monte Carlo standard error
+ *   mean_shift            largest |mean_q - mean_p| / sd_p over the
+ *                         coordinates, p's moments from the weighted
+ *                         draws, q's from the draws as drawn; and
+ *   mean_shift_limit      0.2 + 3 / sqrt(ess): beyond it a warning is
+ *                         logged (the draws are biased)
+ *   scale_gap             largest |log(sd_q / sd_p)|, and
+ *   scale_gap_limit       log 1.25 + 3 / sqrt(2 ess), likewise
  *   run_time              seconds spent in gma_run()
  * W-GMA methods: elbo (the fit's in-sample estimate of
  * E_q[log p~ - log q], a lower bound of log Z up to its Monte Carlo error);
- * wgma-refine also stage1_elbo. LMA: modes, failed_starts. EM: em_min_ess,
+ * wgma-refine also stage1_elbo. LMA: modes, failed_starts; so does the
+ * placement at the modes, with regions (the modes' Gaussians of the last
+ * fit) and region_min_ess (their least importance ESS at the last refit). EM: em_min_ess,
  * em_last_ess, em_degenerate_iterations (iterations whose importance
  * weights were degenerate and were tempered; a warning is logged).
  */

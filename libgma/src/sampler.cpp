@@ -310,6 +310,8 @@ std::unique_ptr<ImportanceCheck> check_fit(const Context& c, Fit& f) {
     const MomentGap gap = moment_gap(*check);
     d["mean_shift"] = gap.mean_shift;
     d["scale_gap"] = gap.scale_gap;
+    d["mean_shift_limit"] = gap.mean_limit;
+    d["scale_gap_limit"] = gap.scale_limit;
     warn_on_moments(c, gap);
     return check;
   } catch (const Error& e) {

@@ -41,6 +41,18 @@
 #' one component per element; for a single mean in `d` dimensions give a
 #' one-row matrix, `matrix(mu, nrow = 1)`.
 #'
+#' In three or more dimensions the W-GMA methods place their components
+#' at the modes instead (`placement = "modes"`): local searches from
+#' starts in the box (or from `start`, or `prior` draws) find the modes;
+#' each mode's Laplace Gaussian N(m, S) gets a share of the components by
+#' its weight, with means spread over 1.25 times its sd and covariance
+#' h^2 S (h the bandwidth of Silverman's rule); a tenth of the components
+#' stay over the box (`cover_fraction`) to catch a missed mode; after one
+#' fit every mode's mean and covariance are re-estimated by importance
+#' sampling of the bank (`adapt_rounds`, 1) and the components placed
+#' again. Settings `spread` (1.25), `cover_fraction` and `adapt_rounds`
+#' go in `control`.
+#'
 #' With `start` alone, a local search from the point (and from jitters
 #' around it) finds the region of the mass, whose box then places the
 #' components. With `prior`, its draws place the components (W-GMA, EM)
@@ -122,6 +134,11 @@
 #'   resampled by the weights), `"mixture"` (fresh draws from the fitted
 #'   mixture) or `"importance"` (mixture draws resampled by their
 #'   Pareto-smoothed importance weights, corrected towards the target).
+#' @param placement Where the components of the W-GMA methods go:
+#'   `"auto"` (the default: `"modes"` in three or more dimensions unless
+#'   `means` or `cov_scale` are given, else `"box"`), `"box"` (see
+#'   *Placement*) or `"modes"` (around the modes found by local searches;
+#'   see *Placement*). `"lma"`, `"lma-wgma"` and `"em"` ignore it.
 #' @param control A named list of further numeric settings of the library
 #'   (see *Methods*), each a single finite number; `list()` for none. Not
 #'   for the settings that have an argument here, nor `threads` (R calls
@@ -149,10 +166,15 @@
 #'     reports of `pareto_k`, `pareto_k_threshold` (a `pareto_k` above it
 #'     means the fit misses part of the target), `ess`, `log_evidence`,
 #'     `log_evidence_se`, `stage1_elbo`, `modes`, `failed_starts`,
-#'     `em_min_ess`, `em_last_ess` and `em_degenerate_iterations`, and
-#'     any other the library reports. When `pareto_k` is above
-#'     `pareto_k_threshold` (or `NaN` or `Inf`) `gma_sample()` warns that
-#'     the fit misses part of the target;}
+#'     `em_min_ess`, `em_last_ess` and `em_degenerate_iterations`,
+#'     `mean_shift` and `scale_gap` (the largest gap between the mixture's
+#'     mean and the importance-weighted target mean, in target sds, and
+#'     the largest |log sd ratio|), `regions` and `region_min_ess` (the
+#'     placement at the modes), and any other the library reports. When
+#'     `pareto_k` is above `pareto_k_threshold` (or `NaN` or `Inf`)
+#'     `gma_sample()` warns that the fit misses part of the target; when
+#'     a moment gap is beyond what the ESS explains, that the draws are
+#'     biased;}
 #'   \item{importance}{when the run made the importance check
 #'     (`importance_draws` > 0): a list with `log_ratios`, the log ratios
 #'     log p - log q of the check's draws from the fitted mixture, for
@@ -220,6 +242,7 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
                        schedule = c("inverse", "inverse-sqrt"),
                        resampling = c("stratified", "systematic"),
                        output = c("auto", "bank", "mixture", "importance"),
+                       placement = c("auto", "box", "modes"),
                        control = list(), vectorized = FALSE, seed = NULL,
                        verbose = FALSE, ...) {
   call <- match.call()
@@ -246,7 +269,10 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
                                          "resampling"),
                output = check_choice(output,
                                      c("auto", "bank", "mixture",
-                                       "importance"), "output"))
+                                       "importance"), "output"),
+               placement = check_choice(placement,
+                                        c("auto", "box", "modes"),
+                                        "placement"))
   params <- c(params, check_control(control))
   check_flag(vectorized, "vectorized")
   check_flag(verbose, "verbose")
@@ -289,6 +315,8 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
   # Step 7: the fit, with a warning when its importance check fails.
   fit <- new_fit(res, place$names, options, seed, vectorized, call)
   msg <- khat_warning(fit$diagnostics)
+  if (!is.null(msg)) warning(msg, call. = FALSE)
+  msg <- moment_warning(fit$diagnostics)
   if (!is.null(msg)) warning(msg, call. = FALSE)
   fit
 }
@@ -446,6 +474,22 @@ khat_warning <- function(d) {
                  "Try more components, a wider box, method = \"em\" ",
                  "(mass-covering), or output = \"importance\"."),
           format_khat(k), format(signif(thr, 3)))
+}
+
+# The warning for a moment gap beyond its limit (see the library's
+# mean_shift_limit and scale_gap_limit), or NULL.
+moment_warning <- function(d) {
+  shift <- d$mean_shift
+  gap <- d$scale_gap
+  if (is.null(shift) || is.null(gap) || is.na(shift) || is.na(gap))
+    return(NULL)
+  if (shift <= d$mean_shift_limit && gap <= d$scale_gap_limit) return(NULL)
+  sprintf(paste0("the importance-weighted draws put the target's moments ",
+                 "away from the mixture's (mean shift %.2f sd, limit ",
+                 "%.2f; |log sd ratio| %.2f, limit %.2f): the draws are ",
+                 "biased. Try output = \"importance\", more components ",
+                 "or method = \"em\"."),
+          shift, d$mean_shift_limit, gap, d$scale_gap_limit)
 }
 
 # k-hat for display: two decimals; -Inf means bounded ratios.

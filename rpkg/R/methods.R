@@ -51,8 +51,8 @@ fit_header <- function(x) {
     out <- c(out, sprintf("  log evidence %.4g +/- %.2g (se)",
                           d$log_evidence, se))
   }
-  msg <- khat_warning(d)
-  if (!is.null(msg)) out <- c(out, paste("Warning:", msg))
+  for (msg in list(khat_warning(d), moment_warning(d)))
+    if (!is.null(msg)) out <- c(out, paste("Warning:", msg))
   out
 }
 

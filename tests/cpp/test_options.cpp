@@ -88,6 +88,13 @@ TEST(Options, TextOptionsAcceptTheirValuesAndRejectOthers) {
   EXPECT_NE(error_of([&] { o.set_option("output", "x"); }), "");
   EXPECT_NE(error_of([&] { o.set_option("schedule", "linear"); }), "");
   EXPECT_NE(error_of([&] { o.set_option("resampling", "x"); }), "");
+  o.set_option("placement", "modes");
+  EXPECT_EQ(o.get_option("placement"), "modes");
+  const std::string p = error_of([&] { o.set_option("placement", "grid"); });
+  EXPECT_NE(p.find("placement 'grid'"), std::string::npos) << p;
+  EXPECT_NE(p.find("'box'"), std::string::npos) << p;
+  EXPECT_NE(error_of([&] { o.set("cover_fraction", 1.5); }), "");
+  EXPECT_NE(error_of([&] { o.set("spread", 0); }), "");
 }
 
 TEST(Options, StepSizeDefaultDependsOnTheMethod) {
