@@ -87,20 +87,21 @@ test_that("set.seed() reproduces a run and other seeds change it", {
 })
 
 test_that("names(lower) and colnames(means) name the columns", {
-  fit <- gma_sample(function(x) -0.5 * sum(x^2),
-                    lower = c(mu = -4, tau = -4), upper = c(4, 4),
-                    components = 9, points_per_component = 5,
-                    iterations = 10, seed = 1)
+  fit <- quiet_khat(gma_sample(function(x) -0.5 * sum(x^2),
+                               lower = c(mu = -4, tau = -4),
+                               upper = c(4, 4), components = 9,
+                               points_per_component = 5, iterations = 10,
+                               seed = 1))
   expect_equal(colnames(fit$draws), c("mu", "tau"))
   expect_equal(colnames(fit$mixture$means), c("mu", "tau"))
 
   # log_density sees the names too.
   seen <- NULL
-  gma_sample(function(x) {
+  quiet_khat(gma_sample(function(x) {
     seen <<- names(x)
     -0.5 * sum(x^2)
   }, means = matrix(c(0, 1, 0, 1), 2, dimnames = list(NULL, c("a", "b"))),
-  points_per_component = 5, iterations = 5, seed = 1)
+  points_per_component = 5, iterations = 5, seed = 1))
   expect_equal(seen, c("a", "b"))
 })
 
@@ -165,8 +166,8 @@ test_that("every method runs and finds the Gaussian", {
     expect_true(all(abs(colMeans(fit$draws) - gauss_mu) <
                       5 * gauss_sd / sqrt(100)), label = m)
   }
-  fit <- small_run(log_gauss, method = "wgma-stable", seed = 1,
-                   n_draws = 100)
+  fit <- quiet_khat(small_run(log_gauss, method = "wgma-stable", seed = 1,
+                              n_draws = 100))
   expect_equal(fit$method, "wgma-stable")
 })
 
