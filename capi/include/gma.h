@@ -249,7 +249,11 @@ GMA_API int gma_get_param(const gma_sampler *s, const char *name,
  *               modes found by local searches; "lma-wgma": the Laplace
  *               components with weights fitted by W-GMA; "em": population
  *               EM with importance weights and full covariances
- *   schedule    "inverse" (eta0 / k, default) or "inverse-sqrt"
+ *   schedule    "auto" (default: "backtracking" for wgma-pgd with the
+ *               placement at the modes, else "inverse"), "inverse" (eta0 / k), "inverse-sqrt"
+ *               (eta0 / sqrt k) or "backtracking" (each step from twice
+ *               the last accepted one, eta0 at first, halved until the
+ *               estimate of KL(q || p) decreases enough: Armijo's rule)
  *   resampling  "stratified" (default: a component by weight, then one of
  *               its bank points uniformly) or "systematic"
  *   output      "auto" (default: "bank" for the W-GMA methods, "mixture"

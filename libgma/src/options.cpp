@@ -92,7 +92,8 @@ const Spec& find_spec(const char* function, const std::string& name) {
 // The text names of each option's values, in enum order.
 const char* const kMethods[] = {"wgma-md", "wgma-pgd", "wgma-stable",
                                 "wgma-refine", "lma", "lma-wgma", "em"};
-const char* const kSchedules[] = {"inverse", "inverse-sqrt"};
+const char* const kSchedules[] = {"inverse", "inverse-sqrt", "backtracking",
+                                   "auto"};
 const char* const kResamplings[] = {"stratified", "systematic"};
 const char* const kOutputs[] = {"auto", "bank", "mixture", "importance"};
 const char* const kPlacements[] = {"auto", "box", "modes"};

@@ -135,6 +135,14 @@ Options Sampler::resolve() const {
   if (r.starts == 0) r.starts = 10 + 2 * dim_;
   r.step_size = r.effective_step_size();
   r.placement = resolved_placement(r);
+  // Projected gradient at the modes backtracks: eta0 / k leaves weight on
+  // the wide cover components there. Over a box eta0 / k stays: stopped
+  // early, it keeps the fit smooth, while the exact optimum of the
+  // sample objective is sparse and lumpy.
+  const bool backtrack =
+      r.method == Method::wgma_pgd && r.placement == Placement::modes;
+  if (r.schedule == Schedule::automatic)
+    r.schedule = backtrack ? Schedule::backtracking : Schedule::inverse;
 
   // Given means fix the number of components.
   if (!means_.is_empty() && r.components != means_.n_cols)

@@ -391,8 +391,8 @@ namespace {
 // eta_k for iteration k = 1, 2, ...
 double step_at(const WgmaSettings& s, arma::uword k) {
   const double kk = static_cast<double>(k);
-  return s.schedule == Schedule::inverse ? s.step_size / kk
-                                         : s.step_size / std::sqrt(kk);
+  return s.schedule == Schedule::inverse_sqrt ? s.step_size / std::sqrt(kk)
+                                              : s.step_size / kk;
 }
 
 // w <- Proj(w - eta g) over the feasible components.
@@ -414,6 +414,70 @@ void mirror_step(arma::vec& w, const arma::vec& g, double eta,
 
 }  // namespace
 
+namespace {
+
+// The update of the settings from w along g with step eta.
+void take_step(arma::vec& w, const arma::vec& g, double eta,
+               const WgmaSettings& s, const arma::uvec& active) {
+  if (s.update == Update::projected_gradient)
+    projected_step(w, g, eta, active);
+  else
+    mirror_step(w, g, eta, active);
+}
+
+// Report iteration k every `every` and at the end; throws Stopped when
+// the hook asks to stop.
+void report(const IterationFn& on_iteration, arma::uword k,
+            arma::uword every, arma::uword total) {
+  if (on_iteration && (k % every == 0 || k == total) &&
+      on_iteration(k, total))
+    throw Stopped();
+}
+
+// The fit with backtracking steps (see Schedule). F(w) is estimated as
+// sum_i w_i (g_i - 1), so each trial costs one gradient, which the next
+// iteration reuses when the trial is accepted.
+arma::vec fit_backtracking(const WeightObjective& objective, arma::vec w,
+                           const WgmaSettings& s, arma::uword every,
+                           const IterationFn& on_iteration,
+                           const arma::uvec& active) {
+  arma::vec g = objective.gradient(w);
+  double f = arma::dot(w, g - 1.0);
+  double t = s.step_size;
+  bool stuck = false;
+  for (arma::uword k = 1; k <= s.iterations; ++k) {
+    // Halve the step until the estimate decreases enough (a gradient
+    // that is not finite ends the fit).
+    if (!g.elem(active).is_finite()) stuck = true;
+    for (int halvings = 0; !stuck; ++halvings) {
+      if (halvings == 40) {
+        stuck = true;
+        break;
+      }
+      arma::vec trial = w;
+      take_step(trial, g, t, s, active);
+      const arma::vec g_trial = objective.gradient(trial);
+      const double f_trial = arma::dot(trial, g_trial - 1.0);
+      if (std::isfinite(f_trial) &&
+          f_trial <= f + 1e-4 * arma::dot(g, trial - w)) {
+        w = trial;
+        g = g_trial;
+        f = f_trial;
+        t *= 2.0;
+        break;
+      }
+      t *= 0.5;
+    }
+
+    // Report progress, and stop if asked; a converged fit reports its end.
+    report(on_iteration, stuck ? s.iterations : k, every, s.iterations);
+    if (stuck) break;
+  }
+  return w;
+}
+
+}  // namespace
+
 arma::vec fit_weights(const WeightObjective& objective, const arma::vec& w0,
                       const WgmaSettings& settings, arma::uword every,
                       const IterationFn& on_iteration) {
@@ -431,21 +495,17 @@ arma::vec fit_weights(const WeightObjective& objective, const arma::vec& w0,
   arma::vec w(w0.n_elem, arma::fill::zeros);
   w.elem(active) = w0.elem(active) / arma::accu(w0.elem(active));
 
+  if (settings.schedule == Schedule::backtracking)
+    return fit_backtracking(objective, w, settings, every, on_iteration,
+                            active);
   for (arma::uword k = 1; k <= settings.iterations; ++k) {
     // One update; a gradient that is not finite skips the step.
     const arma::vec g = objective.gradient(w);
     const double eta = step_at(settings, k);
-    if (g.elem(active).is_finite()) {
-      if (settings.update == Update::projected_gradient)
-        projected_step(w, g, eta, active);
-      else
-        mirror_step(w, g, eta, active);
-    }
+    if (g.elem(active).is_finite()) take_step(w, g, eta, settings, active);
 
     // Report progress, and stop if asked.
-    if (on_iteration && (k % every == 0 || k == settings.iterations) &&
-        on_iteration(k, settings.iterations))
-      throw Stopped();
+    report(on_iteration, k, every, settings.iterations);
   }
   return w;
 }

@@ -124,8 +124,12 @@
 #'   projected gradient, 0.05 for `"wgma-stable"`).
 #' @param cov_scale Isotropic component variance, a number > 0; `NULL` to
 #'   let the library choose it from the box or the means.
-#' @param schedule Step size schedule: `"inverse"` (step_size / k, the
-#'   default) or `"inverse-sqrt"` (step_size / sqrt(k)).
+#' @param schedule Step size schedule: `"auto"` (the default:
+#'   `"backtracking"` for `"wgma-pgd"` with its components at the modes,
+#'   `"inverse"` otherwise),
+#'   `"inverse"` (step_size / k), `"inverse-sqrt"` (step_size / sqrt(k))
+#'   or `"backtracking"` (each step from twice the last accepted one,
+#'   halved until the fit's objective decreases enough: Armijo's rule).
 #' @param resampling How the draws are taken from the bank: `"stratified"`
 #'   (a component by weight, then one of its points; the default) or
 #'   `"systematic"`.
@@ -239,7 +243,8 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
                        components = NULL, points_per_component = NULL,
                        iterations = NULL, step_size = NULL,
                        cov_scale = NULL,
-                       schedule = c("inverse", "inverse-sqrt"),
+                       schedule = c("auto", "inverse", "inverse-sqrt",
+                                    "backtracking"),
                        resampling = c("stratified", "systematic"),
                        output = c("auto", "bank", "mixture", "importance"),
                        placement = c("auto", "box", "modes"),
@@ -262,7 +267,8 @@ gma_sample <- function(log_density, lower = NULL, upper = NULL,
               cov_scale = check_positive(cov_scale, "cov_scale"))
   options <- c(method = check_choice(method, gma_methods, "method"),
                schedule = check_choice(schedule,
-                                       c("inverse", "inverse-sqrt"),
+                                       c("auto", "inverse", "inverse-sqrt",
+                                         "backtracking"),
                                        "schedule"),
                resampling = check_choice(resampling,
                                          c("stratified", "systematic"),

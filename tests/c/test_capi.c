@@ -515,9 +515,11 @@ static void test_options(void) {
        {"wgma-md", "wgma-pgd", "wgma-stable", "wgma-refine", "lma",
         "lma-wgma", "em", NULL},
        "wgma-sgd"},
-      {"schedule", {"inverse", "inverse-sqrt", NULL}, "linear"},
+      {"schedule", {"inverse", "inverse-sqrt", "backtracking", "auto", NULL},
+       "linear"},
       {"resampling", {"stratified", "systematic", NULL}, "multinomial"},
-      {"output", {"auto", "bank", "mixture", "importance", NULL}, "raw"}};
+      {"output", {"auto", "bank", "mixture", "importance", NULL}, "raw"},
+      {"placement", {"auto", "box", "modes", NULL}, "grid"}};
   gma_sampler *s = NULL;
   CHECK_STATUS(gma_create(2, &s), GMA_OK);
   if (s == NULL) fatal("gma_create failed");

@@ -44,10 +44,11 @@
 //
 // Failures. Where a method fails a target at its defaults, the test checks
 // that the failure is there (so that a fix is noticed) and that the
-// importance check says so: k-hat above pareto_k_threshold, or an ESS
+// importance check says so: k-hat above pareto_k_threshold, an ESS
 // below half the check's draws (ESS / n ~ 1 / (1 + chi^2(p || q)): half
 // means chi^2 = 1; every run that matched at the defaults had an ESS of
-// 0.92 of the draws or more). Where the diagnostics miss a failure on
+// 0.92 of the draws or more), or a moment gap beyond its limit (the
+// library's warning, importance.hpp). Where the diagnostics miss a failure on
 // some seeds, the test that they always flag it is DISABLED_ (visible in
 // every run, runnable with --gtest_also_run_disabled_tests) and says on
 // which seeds it fails.
@@ -361,6 +362,7 @@ struct Measured {
   arma::mat cov, exact_cov;
   double outside_share = 0, exact_outside = 0;  // outside the region
   double pareto_k = 0, k_threshold = 0, ess = 0, importance_draws = 0;
+  bool moment_gap = false;  // a moment gap beyond its limit (a warning)
   double evaluations = 0, draws = 0, effective_components = 0;
   double components = 0;
   double seconds = 0;
@@ -401,7 +403,8 @@ std::string describe(const Case& c, const char* method, const Measured& m) {
   for (double v : m.exact_cov) o << " " << v;
   o << "); outside " << m.outside_share << " (exact " << m.exact_outside
     << "); k-hat " << m.pareto_k << " (threshold " << m.k_threshold
-    << "); ess " << m.ess << " of " << m.importance_draws << "; draws "
+    << "); ess " << m.ess << " of " << m.importance_draws
+    << (m.moment_gap ? " (moment gap)" : "") << "; draws "
     << m.draws << "; effective components " << m.effective_components
     << " of " << m.components << "; evaluations " << m.evaluations << "; "
     << m.seconds << " s";
@@ -472,6 +475,8 @@ Measured measure(const Case& c, const Reference& ref, const char* method,
   m.pareto_k = g.at("pareto_k");
   m.k_threshold = g.at("pareto_k_threshold");
   m.ess = g.at("ess");
+  m.moment_gap = g.at("mean_shift") > g.at("mean_shift_limit") ||
+                 g.at("scale_gap") > g.at("scale_gap_limit");
   m.importance_draws = double(r.options.importance_draws);
   m.evaluations = g.at("evaluations");
   m.draws = n;
@@ -530,7 +535,8 @@ void expect_matches(const Measured& m, const Allowance& a) {
 
 // Does the importance check say the fit is off (see the top)?
 bool flagged(const Measured& m) {
-  return m.pareto_k > m.k_threshold || m.ess < 0.5 * m.importance_draws;
+  return m.pareto_k > m.k_threshold || m.ess < 0.5 * m.importance_draws ||
+         m.moment_gap;
 }
 
 // The run misses the density (TV above the floor by more than excess),
@@ -639,17 +645,20 @@ TEST(PaperTargets, TrimodalWgmaPgdAtDefaultsIsTooWide) {
   // 50. 20 seeds: TV - floor 0.115 to 0.241 (0.188 +- 0.042); centre share
   // 0.08 to 0.24 low; variance 1.37 to 2.3 times the truth; k-hat -1.36 to
   // -0.12 and ESS 712 to 853 of 1000: over-dispersed, as a negative k-hat
-  // says, but not flagged by the ESS criterion (see the DISABLED_ test;
-  // matching fits of the other methods also have negative k-hats, down to
-  // -1.27). Asserted: TV - floor above 0.07 (mean - 2.8 sd: false failure
-  // about 0.3 %) and k-hat below 0 (mean + 2.8 sd, about 0.3 %).
+  // says, but not flagged by the ESS criterion (matching fits of the other
+  // methods also have negative k-hats, down to -1.27) nor always by the
+  // moment gap (see the DISABLED_ test). Asserted: TV - floor above 0.07
+  // (mean - 2.8 sd: false failure about 0.3 %) and k-hat below 0 (mean +
+  // 2.8 sd, about 0.3 %).
   const Measured m = run(trimodal_case(), "wgma-pgd", 1);
   EXPECT_GT(m.tv - m.tv_floor, 0.07) << m.text;
   EXPECT_LT(m.pareto_k, 0.0) << m.text;
 }
 
 TEST(PaperTargets, DISABLED_TrimodalWgmaPgdAtDefaultsIsAlwaysFlagged) {
-  // Fails on all of seeds 1 .. 20 (ESS 712 to 853, k-hat below 0).
+  // Fails on 10 of seeds 1 .. 20 (ESS 712 to 853, k-hat below 0; the
+  // variance 1.4 times the truth, a log sd ratio of 0.17, within the
+  // moment gap's limit).
   expect_always_flagged(trimodal_case(), "wgma-pgd", 20);
 }
 

@@ -148,6 +148,32 @@ TEST(Wgma, FitLowersTheObjective) {
   }
 }
 
+TEST(Wgma, BacktrackingDecreasesTheObjectiveAtEveryStep) {
+  // From a tiny first step (1e-6) backtracking doubles its way up; every
+  // accepted step lowers the estimate of F (Armijo's test), so the value
+  // after k iterations never rises with k, and 50 iterations get below
+  // what eta0 / k with the same first step reaches in 300.
+  const gma::Mixture mix = three_components();
+  const gma::Target target = gma_test::pointwise(
+      1, [](const arma::vec& x) { return log_target(x[0]); });
+  const gma::Bank bank = gma_test::evaluated_bank(mix, target, 200, 9);
+  const gma::WeightObjective objective(mix, bank);
+  for (gma::Update u : {gma::Update::mirror_descent,
+                        gma::Update::projected_gradient}) {
+    double last = objective.value(mix.weights());
+    for (arma::uword k : {1, 2, 5, 10, 50}) {
+      const gma::WgmaSettings s{k, 1e-6, u, gma::Schedule::backtracking};
+      const double f =
+          objective.value(gma::fit_weights(objective, mix.weights(), s, 50));
+      EXPECT_LE(f, last + 1e-12) << k;
+      last = f;
+    }
+    const gma::WgmaSettings slow{300, 1e-6, u, gma::Schedule::inverse};
+    EXPECT_LT(last, objective.value(gma::fit_weights(
+                        objective, mix.weights(), slow, 50)));
+  }
+}
+
 TEST(Wgma, ComponentsWithNoPointInsideTheSupportGetNoWeight) {
   // Support z > 0: the component at -20 has no point inside.
   const arma::mat means = {{-20.0, 1.0, 2.0}};

@@ -7,7 +7,10 @@
 // Text options:
 //   method      wgma-md (default), wgma-pgd, wgma-stable, wgma-refine, lma,
 //               lma-wgma, em
-//   schedule    inverse (eta0 / k, default) or inverse-sqrt (eta0 / sqrt k)
+//   schedule    auto (default: backtracking for wgma-pgd at the modes,
+//               else inverse),
+//               inverse (eta0 / k), inverse-sqrt (eta0 / sqrt k) or
+//               backtracking (Armijo's rule, see wgma.hpp)
 //   resampling  stratified (default) or systematic
 //   output      auto (default), bank, mixture or importance
 //   placement   auto (default), box or modes: where the components of
@@ -90,7 +93,7 @@ struct Options {
   double min_ess_fraction = 0.05;
 
   Method method = Method::wgma_md;
-  Schedule schedule = Schedule::inverse;
+  Schedule schedule = Schedule::automatic;
   Resampling resampling = Resampling::stratified;
   Output output = Output::automatic;
   Placement placement = Placement::automatic;

@@ -30,7 +30,14 @@
 namespace gma {
 
 enum class Update { projected_gradient, mirror_descent };
-enum class Schedule { inverse, inverse_sqrt };
+// Step sizes: eta0 / k, eta0 / sqrt(k), or backtracking (Armijo's rule
+// along the projection arc: the step starts at twice the last accepted
+// one, eta0 at first, and is halved until the estimate of F decreases by
+// at least 1e-4 g'(w - w_new); the fit stops early when 40 halvings find
+// no decrease). automatic is resolved by the sampler (backtracking for
+// projected gradient with the placement at the modes, inverse otherwise);
+// fit_weights reads it as inverse.
+enum class Schedule { inverse, inverse_sqrt, backtracking, automatic };
 
 struct WgmaSettings {
   arma::uword iterations = 500;

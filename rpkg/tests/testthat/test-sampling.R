@@ -126,7 +126,7 @@ test_that("means place the components; a vector holds 1-D means", {
 
 test_that("every method, schedule and resampling option runs", {
   for (method in c("wgma-md", "wgma-pgd")) {
-    for (schedule in c("inverse", "inverse-sqrt")) {
+    for (schedule in c("auto", "inverse", "inverse-sqrt", "backtracking")) {
       for (resampling in c("stratified", "systematic")) {
         fit <- tiny_run(log_gauss, method = method, schedule = schedule,
                         resampling = resampling, step_size = 0.5,
