@@ -134,12 +134,18 @@ TEST(Wgma, ProjectedGradientRecoversTheWeightsOfATargetInTheFamily) {
   EXPECT_LT(arma::abs(w - truth).max(), 0.04) << w.t();
 }
 
-TEST(Wgma, FitLowersTheObjective) {
+// The objective of three_components() on 200 points each of log_target.
+gma::WeightObjective three_component_objective() {
   const gma::Mixture mix = three_components();
   const gma::Target target = gma_test::pointwise(
       1, [](const arma::vec& x) { return log_target(x[0]); });
-  const gma::Bank bank = gma_test::evaluated_bank(mix, target, 200, 9);
-  const gma::WeightObjective objective(mix, bank);
+  return gma::WeightObjective(mix,
+                              gma_test::evaluated_bank(mix, target, 200, 9));
+}
+
+TEST(Wgma, FitLowersTheObjective) {
+  const gma::Mixture mix = three_components();
+  const gma::WeightObjective objective = three_component_objective();
   for (gma::Update u : {gma::Update::mirror_descent,
                         gma::Update::projected_gradient}) {
     const gma::WgmaSettings s{300, 0.5, u, gma::Schedule::inverse};
@@ -154,10 +160,7 @@ TEST(Wgma, BacktrackingDecreasesTheObjectiveAtEveryStep) {
   // after k iterations never rises with k, and 50 iterations get below
   // what eta0 / k with the same first step reaches in 300.
   const gma::Mixture mix = three_components();
-  const gma::Target target = gma_test::pointwise(
-      1, [](const arma::vec& x) { return log_target(x[0]); });
-  const gma::Bank bank = gma_test::evaluated_bank(mix, target, 200, 9);
-  const gma::WeightObjective objective(mix, bank);
+  const gma::WeightObjective objective = three_component_objective();
   for (gma::Update u : {gma::Update::mirror_descent,
                         gma::Update::projected_gradient}) {
     double last = objective.value(mix.weights());
