@@ -218,9 +218,10 @@ GMA_API int gma_set_variances(gma_sampler *s, int n, const double *var);
  * Placement at the modes (wgma-md, -pgd, -stable, -refine; see the
  * placement option)
  *   adapt_rounds 1 (refits of the modes' Gaussians from a bank; up to 2
- *   more while the cover finds new modes), spread 1.25 (the components'
- *   cloud sd over the mode's sd), cover_fraction 0.1 (share of components
- *   kept over the box)
+ *   more while the cover finds new modes), spread (0*: 1.25; 1 for
+ *   wgma-stable, whose weights stay near uniform: the components' cloud
+ *   sd over the mode's sd), cover_fraction 0.1 (share of components kept
+ *   over the box)
  * wgma-stable (each device off at the value in brackets)
  *   temper_min 0.3 [1], standardise 0 [0; 1 fits p~^(1/sd)],
  *   entropy_penalty 0.01 [0], md_temperature 1.8 [1], damping 0.2 [0],

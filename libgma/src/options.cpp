@@ -39,7 +39,7 @@ const Spec kSpecs[] = {
     {"batch_size", &O::batch_size, nullptr, 1, kBig, false, false},
     {"progress_every", &O::progress_every, nullptr, 1, kBig, false, false},
     {"adapt_rounds", &O::adapt_rounds, nullptr, 0, 100, false, false},
-    {"spread", nullptr, &O::spread, 0, kInf, false, true},
+    {"spread", nullptr, &O::spread, 0, kInf, true, true},
     {"cover_fraction", nullptr, &O::cover_fraction, 0, 1, false, false},
     {"temper_min", nullptr, &O::temper_min, 0, 1, false, true},
     {"standardise", nullptr, &O::standardise, 0, 1, false, false},

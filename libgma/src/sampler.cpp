@@ -133,6 +133,10 @@ Options Sampler::resolve() const {
     r.points_per_component = r.method == Method::lma_wgma ? 200 : 30;
   if (r.components == 0) r.components = em ? 8 : default_components(dim_);
   if (r.starts == 0) r.starts = 10 + 2 * dim_;
+  // wgma-stable keeps the weights near uniform, so its cloud of
+  // components must be the region itself; the others trim a wider one.
+  if (r.spread == 0.0)
+    r.spread = r.method == Method::wgma_stable ? 1.0 : 1.25;
   r.step_size = r.effective_step_size();
   r.placement = resolved_placement(r);
   // Projected gradient at the modes backtracks: eta0 / k leaves weight on

@@ -50,8 +50,9 @@
 #' stay over the box (`cover_fraction`) to catch a missed mode; after one
 #' fit every mode's mean and covariance are re-estimated by importance
 #' sampling of the bank (`adapt_rounds`, 1) and the components placed
-#' again. Settings `spread` (1.25), `cover_fraction` and `adapt_rounds`
-#' go in `control`.
+#' again. Settings `spread` (1.25; 1 for `"wgma-stable"`, whose weights
+#' stay near uniform), `cover_fraction` and `adapt_rounds` go in
+#' `control`.
 #'
 #' With `start` alone, a local search from the point (and from jitters
 #' around it) finds the region of the mass, whose box then places the

@@ -94,7 +94,7 @@ TEST(Options, TextOptionsAcceptTheirValuesAndRejectOthers) {
   EXPECT_NE(p.find("placement 'grid'"), std::string::npos) << p;
   EXPECT_NE(p.find("'box'"), std::string::npos) << p;
   EXPECT_NE(error_of([&] { o.set("cover_fraction", 1.5); }), "");
-  EXPECT_NE(error_of([&] { o.set("spread", 0); }), "");
+  EXPECT_NE(error_of([&] { o.set("spread", -1); }), "");
 }
 
 TEST(Options, StepSizeDefaultDependsOnTheMethod) {

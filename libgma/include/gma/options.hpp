@@ -62,7 +62,8 @@ struct Options {
 
   // Placement at the modes (regions.hpp).
   arma::uword adapt_rounds = 1;  // refits of the regions from a bank
-  double spread = 1.25;          // cloud sd over a region's sd
+  double spread = 0.0;           // cloud sd over a region's sd; 0: 1.25
+                                 // (1 for wgma-stable)
   double cover_fraction = 0.1;   // share of components over the box
 
   // Stabilised W-GMA (each device off at its neutral value).
