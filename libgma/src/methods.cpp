@@ -59,6 +59,20 @@ arma::vec fit_weights_by_method(const Context& c,
                      stage_hook(c, Stage::fit));
 }
 
+// The objective in its cheaper form: sparse, unless the truncation keeps
+// more than a quarter of the entries anyway (heavily overlapping
+// components, as at the modes in many dimensions: there the sparse form's
+// extension grows past the dense size and its iterations cost some 30
+// times the dense ones), and the dense form fits in 2 GB.
+WeightObjective cheaper_objective(const Mixture& mixture, const Bank& bank) {
+  WeightObjective sparse(mixture, bank);
+  const double n = double(mixture.size());
+  const double dense_bytes = 16.0 * n * n * double(bank.per_component);
+  if (sparse.stored_fraction() > 0.25 && dense_bytes <= 2e9)
+    return WeightObjective(mixture, bank, Storage::dense);
+  return sparse;
+}
+
 }  // namespace
 
 Fit fit_wgma(const Context& c, const Mixture& start) {
@@ -76,7 +90,7 @@ Fit fit_wgma(const Context& c, const Mixture& start) {
 
   // Fit the weights.
   boundary(c, Stage::fit, 0, long(o.iterations));
-  const WeightObjective objective(start, *bank);
+  const WeightObjective objective = cheaper_objective(start, *bank);
   const arma::vec w = fit_weights_by_method(c, objective, start.weights());
   Mixture fitted = start;
   fitted.set_weights(w / arma::accu(w));
