@@ -11,6 +11,11 @@
 //               components on the default grid (sd 0.4), M = 30, K = 500
 //               iterations of mirror descent with eta_k = 1 / k (the
 //               library's defaults).
+//   modes_10d   a 10-D standard Gaussian with N = 360 components placed
+//               at its mode as the sampler's placement at the modes does
+//               (regions.hpp: full covariances h^2 I, h = 0.62, means
+//               spread over 1.25 sd), M = 30: heavily overlapping
+//               components, where the truncation keeps most entries.
 // For each: the time to build the objective and the time per iteration of
 // the fit, with the objective's memory and stored fraction as counters.
 // The dense iris fit is timed over its first 20 iterations only (its cost
@@ -30,6 +35,7 @@
 #include "gma/bank.hpp"
 #include "gma/math.hpp"
 #include "gma/placement.hpp"
+#include "gma/regions.hpp"
 #include "gma/wgma.hpp"
 
 namespace {
@@ -130,6 +136,27 @@ const Config& four_modes() {
   return config;
 }
 
+// The 10-D configuration at the mode, built once.
+const Config& modes_10d() {
+  static const Config config = [] {
+    const arma::uword d = 10;
+    const gma::Target target(d, [](const arma::mat& x, arma::vec& out) {
+      out = -0.5 * arma::sum(arma::square(x), 0).t();
+    });
+    gma::Rng rng(7);
+    const std::vector<gma::Region> regions = {
+        {arma::vec(d, arma::fill::zeros), arma::eye(d, d), 1.0}};
+    Config c{gma::place_in_regions(regions, 360, 1.25, nullptr, rng).mixture,
+             gma::Bank(),
+             gma::WgmaSettings{500, 1.0, gma::Update::mirror_descent,
+                               gma::Schedule::inverse}};
+    c.bank = gma::draw_bank(c.mixture, 30, rng);
+    gma::evaluate_bank(c.bank, target, 4096, 1, gma::RoundFn());
+    return c;
+  }();
+  return config;
+}
+
 // The objective's size as counters: megabytes held, stored fraction.
 void size_counters(benchmark::State& state,
                    const gma::WeightObjective& objective) {
@@ -194,6 +221,16 @@ BENCHMARK_CAPTURE(BM_Fit, four_modes_dense_500, four_modes, Storage::dense,
 BENCHMARK_CAPTURE(BM_Fit, four_modes_sparse_500, four_modes,
                   Storage::sparse, 500)
     ->Apply(timed)->Iterations(5);
+
+BENCHMARK_CAPTURE(BM_Build, modes_10d_dense, modes_10d, Storage::dense)
+    ->Apply(timed)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Build, modes_10d_sparse, modes_10d, Storage::sparse)
+    ->Apply(timed)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Fit, modes_10d_dense_50, modes_10d, Storage::dense, 50)
+    ->Apply(timed)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Fit, modes_10d_sparse_50, modes_10d, Storage::sparse,
+                  50)
+    ->Apply(timed)->Iterations(3);
 
 BENCHMARK_CAPTURE(BM_Build, iris_dense, iris, Storage::dense)
     ->Apply(timed)->Iterations(1);

@@ -217,3 +217,30 @@ TEST(Regions, ProjectedGradientBacktracksAtTheModes) {
   EXPECT_EQ(r.options.get_option("schedule"), "backtracking");
   expect_gaussian(r, 0.2, 0.15);
 }
+
+TEST(Regions, NoModeFoundFallsBackToTheBoxWithTheSearchesCounted) {
+  // The support is a ball of radius 0.7 in the box [-6, 6]^3 (0.08 % of
+  // it): the 16 local searches start outside and none finds a mode. The
+  // run goes on over the box, and its evaluations include the searches'.
+  gma::Sampler s(3);
+  s.set_target([](const arma::mat& x, arma::vec& out) {
+    for (arma::uword j = 0; j < x.n_cols; ++j)
+      out[j] = arma::norm(x.col(j)) < 0.7 ? 0.0 : -arma::datum::inf;
+  });
+  s.set_box(arma::vec(3, arma::fill::value(-6)),
+            arma::vec(3, arma::fill::value(6)));
+  s.options().seed = 5;
+  std::string warned;
+  s.logger().set_sink(
+      [&](gma::LogLevel, const std::string& m) { warned += m + "\n"; },
+      gma::LogLevel::warning);
+  s.run();
+  const gma::Result& r = s.result();
+  EXPECT_NE(warned.find("components go over the box"), std::string::npos)
+      << warned;
+  EXPECT_EQ(r.diagnostics.count("regions"), 0u);
+  // 120 x 30 bank points, the 1000 check draws and the searches.
+  EXPECT_GT(r.diagnostics.at("evaluations"), 120.0 * 30 + 1000 + 16);
+  EXPECT_LT(arma::max(arma::sqrt(arma::sum(arma::square(r.draws), 0))),
+            0.7);
+}

@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gma/arma.hpp"
@@ -98,6 +99,9 @@ class Sampler {
   arma::mat prior_draws(arma::uword n) const;
   Fit fit(const Context& c) const;
   Fit fit_method(const Context& c, EvalCounts& spent) const;
+  // The fit at the modes, or nothing when no search finds a mode and a
+  // box can take over (logged; the searches' evaluations go to spent).
+  std::optional<Fit> try_modes(const Context& c, EvalCounts& spent) const;
 
   // Clear the starting information before a new one is set.
   void clear_starts();
