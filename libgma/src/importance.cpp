@@ -71,28 +71,54 @@ arma::mat resample_importance(const ImportanceCheck& check, arma::uword m,
   return check.draws.cols(idx);
 }
 
-MomentGap moment_gap(const ImportanceCheck& check) {
-  // The normalised smoothed weights (zero outside the support).
-  const arma::vec& lw = check.psis.log_weights;
+namespace {
+
+// The mean and covariance of a mixture.
+void mixture_moments(const Mixture& q, arma::vec& mean, arma::mat& cov) {
+  const arma::vec& w = q.weights();
+  const arma::cube covs = q.covariances();
+  mean = q.means() * w;
+  cov.zeros(q.dim(), q.dim());
+  for (arma::uword i = 0; i < q.size(); ++i) {
+    const arma::vec d = q.means().col(i) - mean;
+    cov += w[i] * (covs.slice(i) + d * d.t());
+  }
+}
+
+}  // namespace
+
+MomentGap moment_gap(const ImportanceCheck& check, const Mixture& q) {
+  // Too few effective draws to estimate a covariance: no gap.
+  const arma::uword d = q.dim();
   MomentGap gap;
-  if (check.draws.n_cols < 2 || !(check.ess > 0.0)) return gap;
+  const arma::vec& lw = check.psis.log_weights;
+  if (!(check.ess >= double(d + 1)) || lw.n_elem != check.draws.n_cols)
+    return gap;
+
+  // The target's moments from the normalised smoothed weights.
   arma::vec w = arma::exp(lw - lw.max());
   w.elem(arma::find_nonfinite(w)).zeros();
   w /= arma::accu(w);
-
-  // The target's moments from the weights, q's from the draws as drawn.
   const arma::mat& x = check.draws;
   const arma::vec mean_p = x * w;
-  const arma::vec sd_p =
-      arma::sqrt(arma::square(x.each_col() - mean_p) * w);
-  const arma::vec mean_q = arma::mean(x, 1);
-  const arma::vec sd_q = arma::stddev(x, 0, 1);
+  const arma::mat centred = x.each_col() - mean_p;
+  const arma::mat cov_p = (centred.each_row() % w.t()) * centred.t();
+  arma::mat l;
+  if (!arma::chol(l, arma::symmatu(cov_p), "lower")) return gap;
 
-  // The largest gaps over the coordinates, and what noise allows.
-  gap.mean_shift = arma::max(arma::abs(mean_q - mean_p) / sd_p);
-  gap.scale_gap = arma::max(arma::abs(arma::log(sd_q / sd_p)));
-  gap.mean_limit = 0.2 + 3.0 / std::sqrt(check.ess);
-  gap.scale_limit = std::log(1.25) + 3.0 / std::sqrt(2.0 * check.ess);
+  // q's exact moments, whitened by the target's.
+  arma::vec mean_q;
+  arma::mat cov_q;
+  mixture_moments(q, mean_q, cov_q);
+  const arma::mat li = arma::inv(arma::trimatl(l));
+  const arma::vec eig = arma::eig_sym(arma::symmatu(li * cov_q * li.t()));
+
+  // The gaps, and what the noise of the estimate allows.
+  const double e = check.ess, r = std::sqrt(double(d) / e);
+  gap.mean_shift = arma::norm(li * (mean_q - mean_p));
+  gap.scale_gap = 0.5 * arma::max(arma::abs(arma::log(eig)));
+  gap.mean_limit = 0.2 + 3.0 * r;
+  gap.scale_limit = std::log(1.25) + std::log1p(r) + 3.0 / std::sqrt(2 * e);
   return gap;
 }
 

@@ -349,7 +349,7 @@ std::unique_ptr<ImportanceCheck> check_fit(const Context& c, Fit& f) {
     d["ess"] = check->ess;
     d["log_evidence"] = check->log_evidence;
     d["log_evidence_se"] = check->log_evidence_se;
-    const MomentGap gap = moment_gap(*check);
+    const MomentGap gap = moment_gap(*check, f.mixture);
     d["mean_shift"] = gap.mean_shift;
     d["scale_gap"] = gap.scale_gap;
     d["mean_shift_limit"] = gap.mean_limit;

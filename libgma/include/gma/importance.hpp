@@ -42,20 +42,27 @@ ImportanceCheck check_importance(const Mixture& q, const Target& target,
                                  arma::uword batch_size, arma::uword threads,
                                  const RoundFn& after_round = RoundFn());
 
-// The fitted mixture against the target's moments as the check's
-// weighted draws estimate them, coordinate by coordinate: the largest
-// |mean_q - mean_p| / sd_p and the largest |log(sd_q / sd_p)|, with q's
-// moments from the unweighted draws and p's from the smoothed weights. A
-// k-hat below the threshold says the ratios are usable, not that q is
-// close to p: a q wider than p, or shifted by a fraction of its sd, keeps
-// the ratios bounded and k-hat low, and these two numbers show it.
+// The fitted mixture q against the target's mean and covariance as the
+// check's smoothed weights estimate them (m_p, S_p), in the target's own
+// metric: the mean shift |m_q - m_p| in S_p's Mahalanobis norm (in target
+// sds along the shift), and the scale gap max |log sd_q / sd_p| over all
+// directions (half the largest |log eigenvalue| of S_p^-1/2 S_q S_p^-1/2;
+// it sees a wrong correlation as well as a wrong sd). q's moments are
+// exact. A k-hat below the threshold says the ratios are usable, not that
+// q is close to p: a q wider than p, or shifted by a fraction of its sd,
+// keeps the ratios bounded and k-hat low, and these two numbers show it.
+// The limits add to the tolerances 0.2 sd and log 1.25 what the noise of
+// S_p allows at the check's ESS e in d dimensions: 3 sqrt(d / e) for the
+// shift, log(1 + sqrt(d / e)) + 3 / sqrt(2 e) for the scale (the spread
+// of a sample covariance's eigenvalues). With an ESS below d + 1 or a
+// singular S_p the gaps are NaN (k-hat and the ESS flag such fits).
 struct MomentGap {
-  double mean_shift = 0.0;  // in target sds
-  double scale_gap = 0.0;   // |log sd ratio|
-  double mean_limit = 0.0;  // 0.2 + 3 / sqrt(ESS): beyond, a real gap
-  double scale_limit = 0.0; // log 1.25 + 3 / sqrt(2 ESS)
+  double mean_shift = arma::datum::nan;  // in target sds
+  double scale_gap = arma::datum::nan;   // |log sd ratio|, worst direction
+  double mean_limit = arma::datum::nan;
+  double scale_limit = arma::datum::nan;
 };
-MomentGap moment_gap(const ImportanceCheck& check);
+MomentGap moment_gap(const ImportanceCheck& check, const Mixture& q);
 
 // m draws (dim x m) from the check's draws by systematic (low-variance)
 // resampling with probabilities proportional to the smoothed weights; a
