@@ -364,13 +364,16 @@ GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
  *   ess                   importance-sampling effective sample size
  *   log_evidence          log Z estimated from the same ratios, and
  *   log_evidence_se       its Monte Carlo standard error
- *   mean_shift            largest |mean_q - mean_p| / sd_p over the
- *                         coordinates, p's moments from the weighted
- *                         draws, q's from the draws as drawn; and
- *   mean_shift_limit      0.2 + 3 / sqrt(ess): beyond it a warning is
+ *   mean_shift            |mean_q - mean_p| in the Mahalanobis norm of
+ *                         S_p, p's mean and covariance S_p from the
+ *                         weighted draws, q's exact; and
+ *   mean_shift_limit      0.2 + 3 sqrt(d / ess): beyond it a warning is
  *                         logged (the draws are biased)
- *   scale_gap             largest |log(sd_q / sd_p)|, and
- *   scale_gap_limit       log 1.25 + 3 / sqrt(2 ess), likewise
+ *   scale_gap             largest |log(sd_q / sd_p)| over all directions
+ *                         (from the eigenvalues of S_p^-1/2 S_q S_p^-1/2),
+ *   scale_gap_limit       log 1.25 + log(1 + sqrt(d / ess))
+ *                         + 3 / sqrt(2 ess), likewise; both NaN when
+ *                         ess < d + 1
  *   run_time              seconds spent in gma_run()
  * W-GMA methods: elbo (the fit's in-sample estimate of
  * E_q[log p~ - log q], a lower bound of log Z up to its Monte Carlo error);

@@ -172,9 +172,11 @@
 #'     means the fit misses part of the target), `ess`, `log_evidence`,
 #'     `log_evidence_se`, `stage1_elbo`, `modes`, `failed_starts`,
 #'     `em_min_ess`, `em_last_ess` and `em_degenerate_iterations`,
-#'     `mean_shift` and `scale_gap` (the largest gap between the mixture's
+#'     `mean_shift` and `scale_gap` (the distance between the mixture's
 #'     mean and the importance-weighted target mean, in target sds, and
-#'     the largest |log sd ratio|), `regions` and `region_min_ess` (the
+#'     the largest |log sd ratio| over all directions, both in the metric
+#'     of the weighted target covariance; with their `_limit`s),
+#'     `regions` and `region_min_ess` (the
 #'     placement at the modes), and any other the library reports. When
 #'     `pareto_k` is above `pareto_k_threshold` (or `NaN` or `Inf`)
 #'     `gma_sample()` warns that the fit misses part of the target; when

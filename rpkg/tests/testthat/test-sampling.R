@@ -107,8 +107,9 @@ test_that("names(lower) and colnames(means) name the columns", {
 
 test_that("means place the components; a vector holds 1-D means", {
   m <- rbind(c(-1, -1), c(1, 1), c(0, 2))
-  fit <- gma_sample(function(x) -0.5 * sum(x^2), means = m,
-                    points_per_component = 10, iterations = 20, seed = 3)
+  fit <- quiet_khat(gma_sample(function(x) -0.5 * sum(x^2), means = m,
+                               points_per_component = 10, iterations = 20,
+                               seed = 3))
   expect_equal(fit$diagnostics$components, 3)
   expect_equal(dim(fit$draws), c(30L, 2L))
 
