@@ -367,8 +367,8 @@ GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
  *   mean_shift            |mean_q - mean_p| in the Mahalanobis norm of
  *                         S_p, p's mean and covariance S_p from the
  *                         weighted draws, q's exact; and
- *   mean_shift_limit      0.2 + 3 sqrt(d / ess): beyond it a warning is
- *                         logged (the draws are biased)
+ *   mean_shift_limit      0.2 + sqrt((d + 4 sqrt(2 d)) / ess): beyond it
+ *                         a warning is logged (the draws are biased)
  *   scale_gap             largest |log(sd_q / sd_p)| over all directions
  *                         (from the eigenvalues of S_p^-1/2 S_q S_p^-1/2),
  *   scale_gap_limit       log 1.25 + log(1 + sqrt(d / ess))

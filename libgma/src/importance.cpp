@@ -115,9 +115,11 @@ MomentGap moment_gap(const ImportanceCheck& check, const Mixture& q) {
 
   // The gaps, and what the noise of the estimate allows.
   const double e = check.ess, r = std::sqrt(double(d) / e);
+  // (The shift's noise is about chi_d / sqrt(e): d + 4 sqrt(2 d) is near
+  // the 99.9 % point of chi^2_d.)
   gap.mean_shift = arma::norm(li * (mean_q - mean_p));
   gap.scale_gap = 0.5 * arma::max(arma::abs(arma::log(eig)));
-  gap.mean_limit = 0.2 + 3.0 * r;
+  gap.mean_limit = 0.2 + std::sqrt((d + 4.0 * std::sqrt(2.0 * d)) / e);
   gap.scale_limit = std::log(1.25) + std::log1p(r) + 3.0 / std::sqrt(2 * e);
   return gap;
 }

@@ -52,9 +52,10 @@ ImportanceCheck check_importance(const Mixture& q, const Target& target,
 // q is close to p: a q wider than p, or shifted by a fraction of its sd,
 // keeps the ratios bounded and k-hat low, and these two numbers show it.
 // The limits add to the tolerances 0.2 sd and log 1.25 what the noise of
-// S_p allows at the check's ESS e in d dimensions: 3 sqrt(d / e) for the
-// shift, log(1 + sqrt(d / e)) + 3 / sqrt(2 e) for the scale (the spread
-// of a sample covariance's eigenvalues). With an ESS below d + 1 or a
+// S_p allows at the check's ESS e in d dimensions: sqrt((d + 4 sqrt(2d))
+// / e) for the shift (near the 99.9 % point of the chi_d noise), and
+// log(1 + sqrt(d / e)) + 3 / sqrt(2 e) for the scale (the spread of a
+// sample covariance's eigenvalues). With an ESS below d + 1 or a
 // singular S_p the gaps are NaN (k-hat and the ESS flag such fits).
 struct MomentGap {
   double mean_shift = arma::datum::nan;  // in target sds
