@@ -274,6 +274,16 @@ GMA_API int gma_get_param(const gma_sampler *s, const char *name,
 GMA_API int gma_set_option(gma_sampler *s, const char *name,
                            const char *value);
 
+/*
+ * A text option's value into out (size bytes, the final NUL included):
+ * after a run the value the run used ("auto" resolved to what it chose),
+ * before one the value set. GMA_ERR_ARGUMENT when size is too small (the
+ * message gives the size needed), GMA_ERR_UNKNOWN_NAME for a name that
+ * is not an option.
+ */
+GMA_API int gma_get_option(const gma_sampler *s, const char *name,
+                           char *out, int size);
+
 /* The seed of the sampler's own random stream (default 42). */
 GMA_API int gma_set_seed(gma_sampler *s, unsigned long long seed);
 

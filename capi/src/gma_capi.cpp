@@ -243,6 +243,22 @@ int gma_set_option(gma_sampler* s, const char* name, const char* value) {
   });
 }
 
+int gma_get_option(const gma_sampler* s, const char* name, char* out,
+                   int size) {
+  return guard(s, "gma_get_option", [&] {
+    need(name, "gma_get_option", "name");
+    need(out, "gma_get_option", "out");
+    // After a run the value it used, "auto" resolved; else the one set.
+    const std::string v = s->core.has_result()
+                              ? s->core.result().options.get_option(name)
+                              : s->core.options().get_option(name);
+    if (size < int(v.size()) + 1)
+      gma::fail(gma::ErrorKind::argument, "gma_get_option", "size (", size,
+                ") must be at least ", v.size() + 1, " for '", v, "'");
+    std::memcpy(out, v.c_str(), v.size() + 1);
+  });
+}
+
 int gma_set_seed(gma_sampler* s, unsigned long long seed) {
   return guard(s, "gma_set_seed", [&] { s->core.options().seed = seed; });
 }

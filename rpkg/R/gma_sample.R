@@ -188,7 +188,8 @@
 #'     example for [gma_psis()] or `loo::psis()`;}
 #'   \item{method}{the method used;}
 #'   \item{settings}{named list of the settings the run used, as reported
-#'     by the library, with the options and the seed;}
+#'     by the library, with the options (`"auto"` resolved to what the run
+#'     chose, for `schedule` and `placement`) and the seed;}
 #'   \item{call}{the call.}
 #'   }
 #' @seealso [print.gma_fit()], [summary.gma_fit()].
@@ -417,11 +418,17 @@ stop_run <- function(res) {
     stop(gma_condition(res$failure_message, "gma_target_error"))
   }
 
-  # Step 4: no finite value at any bank point.
+  # Step 4: no finite value at any bank point, or no mode found.
   lib <- if (nzchar(res$error)) res$error else res$status_string
   if (res$status == -5L) {
-    stop(gma_condition(paste0("log_density is not finite at any bank point: ",
-                              lib), "gma_target_error"))
+    what <- if (grepl("fit_lma", lib, fixed = TRUE)) {
+      paste0("no local search found a finite mode of log_density (try a ",
+             "box that holds its support, more starts or placement = ",
+             "\"box\"): ")
+    } else {
+      "log_density is not finite at any bank point: "
+    }
+    stop(gma_condition(paste0(what, lib), "gma_target_error"))
   }
 
   # Step 5: anything else the library refused or failed at.
@@ -444,7 +451,10 @@ new_fit <- function(res, names, options, seed, vectorized, call) {
   covs <- res$covariances
   dimnames(covs) <- list(names, names, NULL)
 
-  # Step 2: the settings: the library's parameters, options and seed.
+  # Step 2: the settings: the library's parameters, the options the run
+  # used ("auto" resolved) and the seed.
+  used <- res$options[nzchar(res$options)]
+  options[names(used)] <- used
   settings <- c(as.list(res$params), as.list(options),
                 list(seed = seed, vectorized = vectorized))
 

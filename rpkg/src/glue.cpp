@@ -344,6 +344,18 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
   }
   params.names() = param_names;
 
+  // The text options the run used ("auto" resolved).
+  const char *option_names[] = {"method", "schedule", "resampling", "output",
+                                "placement"};
+  Rcpp::CharacterVector used(5);
+  for (int i = 0; i < 5; ++i) {
+    char buf[64];
+    if (gma_get_option(s, option_names[i], buf, sizeof buf) != GMA_OK)
+      buf[0] = '\0';
+    used[i] = buf;
+  }
+  used.names() = Rcpp::CharacterVector(option_names, option_names + 5);
+
   // Step 5: the log importance ratios of the check, when it was made.
   SEXP log_ratios = R_NilValue;
   double n_imp = 0;
@@ -362,7 +374,7 @@ Rcpp::List results(const gma_sampler *s, int dim, const Glue &g,
       Rcpp::Named("draws") = draws, Rcpp::Named("weights") = weights,
       Rcpp::Named("means") = means, Rcpp::Named("covariances") = covs,
       Rcpp::Named("diagnostics") = diag,
-      Rcpp::Named("params") = params,
+      Rcpp::Named("params") = params, Rcpp::Named("options") = used,
       Rcpp::Named("log_ratios") = log_ratios,
       Rcpp::Named("log") = Rcpp::wrap(g.log));
 }

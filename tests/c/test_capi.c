@@ -901,6 +901,60 @@ static void test_param_after_run(void) {
   gma_destroy(s);
 }
 
+/* A standard normal in any dimension. */
+static int normal_batch(int n, int dim, const double *x, double *out,
+                        void *user_data) {
+  (void)user_data;
+  for (int j = 0; j < n; ++j) {
+    double q = 0;
+    for (int k = 0; k < dim; ++k) {
+      const double xk = x[(size_t)j * dim + k];
+      q += xk * xk;
+    }
+    out[j] = -0.5 * q;
+  }
+  return 0;
+}
+
+/* Text options read back: as set before a run, as resolved after it. */
+static void test_option_after_run(void) {
+  const double lo[3] = {-6, -6, -6}, hi[3] = {6, 6, 6};
+  char v[32];
+  long n = 0;
+  gma_sampler *s = small_sampler(7);
+  CHECK_STATUS(gma_get_option(s, "placement", v, sizeof v), GMA_OK);
+  CHECK(strcmp(v, "auto") == 0);
+  CHECK_STATUS(gma_get_option(s, "placement", v, 4), GMA_ERR_ARGUMENT);
+  CHECK_MESSAGE(s, "size (4) must be at least 5");
+  CHECK_STATUS(gma_get_option(s, "colour", v, sizeof v),
+               GMA_ERR_UNKNOWN_NAME);
+  CHECK_STATUS(gma_get_option(s, "method", NULL, 8), GMA_ERR_ARGUMENT);
+
+  /* In 2-D the box placement and eta0 / k. */
+  CHECK_STATUS(gma_set_target(s, gauss_batch, NULL), GMA_OK);
+  free(run_and_fetch(s, &n));
+  CHECK_STATUS(gma_get_option(s, "placement", v, sizeof v), GMA_OK);
+  CHECK(strcmp(v, "box") == 0);
+  CHECK_STATUS(gma_get_option(s, "schedule", v, sizeof v), GMA_OK);
+  CHECK(strcmp(v, "inverse") == 0);
+  gma_destroy(s);
+
+  /* In 3-D, wgma-pgd: at the modes, backtracking. */
+  s = NULL;
+  if (gma_create(3, &s) != GMA_OK || s == NULL) fatal("gma_create failed");
+  CHECK_STATUS(gma_set_box(s, lo, hi), GMA_OK);
+  CHECK_STATUS(gma_set_target(s, normal_batch, NULL), GMA_OK);
+  CHECK_STATUS(gma_set_option(s, "method", "wgma-pgd"), GMA_OK);
+  CHECK_STATUS(gma_set_param(s, "components", 30), GMA_OK);
+  CHECK_STATUS(gma_set_param(s, "iterations", 50), GMA_OK);
+  CHECK_STATUS(gma_run(s), GMA_OK);
+  CHECK_STATUS(gma_get_option(s, "placement", v, sizeof v), GMA_OK);
+  CHECK(strcmp(v, "modes") == 0);
+  CHECK_STATUS(gma_get_option(s, "schedule", v, sizeof v), GMA_OK);
+  CHECK(strcmp(v, "backtracking") == 0);
+  gma_destroy(s);
+}
+
 /* ---------------------------------------------------------- determinism */
 
 /* The draws of a fresh reference run with a seed, target and threads. */
@@ -1448,6 +1502,7 @@ int main(void) {
   test_run_state();
   test_gaussian_run();
   test_param_after_run();
+  test_option_after_run();
   test_determinism();
   test_log_ratios();
   test_pareto_smooth();

@@ -127,12 +127,15 @@ test_that("in 3-D the W-GMA components go to the modes, or over the box", {
   fit <- gma_sample(log_p, lower = box$lower, upper = box$upper,
                     vectorized = TRUE, seed = 4)
   expect_equal(fit$diagnostics$regions, 1)
+  expect_equal(fit$settings$placement, "modes")
+  expect_equal(fit$settings$schedule, "inverse")
   ratio <- apply(fit$draws, 2, sd) / sds
   expect_true(all(ratio > 0.85 & ratio < 1.15), info = toString(ratio))
   wide <- suppressWarnings(gma_sample(
     log_p, lower = box$lower, upper = box$upper, vectorized = TRUE,
     seed = 4, placement = "box"))
   expect_null(wide$diagnostics$regions)
+  expect_equal(wide$settings$placement, "box")
   expect_gt(sd(wide$draws[, 2]) / 0.5, 1.5)
   expect_error(gma_sample(log_p, lower = box$lower, upper = box$upper,
                           placement = "grid"), "placement")

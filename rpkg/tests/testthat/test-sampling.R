@@ -133,7 +133,10 @@ test_that("every method, schedule and resampling option runs", {
                         resampling = resampling, step_size = 0.5,
                         cov_scale = 2, seed = 1)
         expect_equal(fit$method, method)
-        expect_equal(fit$settings$schedule, schedule)
+        # "auto" resolves to eta0 / k over a box.
+        expect_equal(fit$settings$schedule,
+                     if (schedule == "auto") "inverse" else schedule)
+        expect_equal(fit$settings$placement, "box")
         expect_equal(fit$settings$resampling, resampling)
         expect_equal(fit$settings$step_size, 0.5)
         expect_equal(fit$settings$cov_scale, 2)
