@@ -30,6 +30,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gma/bank.hpp"
@@ -46,6 +47,19 @@ struct Config {
   gma::Bank bank;
   gma::WgmaSettings settings;
 };
+
+// A configuration: the mixture, M bank points per component evaluated on
+// the target, and a mirror-descent fit of K iterations from step eta0.
+Config configure(gma::Mixture mixture, const gma::Target& target,
+                 arma::uword per_component, arma::uword iterations,
+                 double step, gma::Rng& rng) {
+  Config c{std::move(mixture), gma::Bank(),
+           gma::WgmaSettings{iterations, step, gma::Update::mirror_descent,
+                             gma::Schedule::inverse}};
+  c.bank = gma::draw_bank(c.mixture, per_component, rng);
+  gma::evaluate_bank(c.bank, target, 4096, 1, gma::RoundFn());
+  return c;
+}
 
 // The iris rows 1-100 (setosa, versicolor): features standardised to mean
 // 0 and sd 1 (x, 100 x 4), labels 1 for versicolor (y).
@@ -92,12 +106,8 @@ const Config& iris() {
     // N = 2000 means from N(0, 5 I), variance 0.03, M = 50 points each.
     gma::Rng rng(2025);
     const arma::mat means = std::sqrt(5.0) * rng.normal_matrix(4, 2000);
-    Config c{gma::Mixture::isotropic(means, 0.03), gma::Bank(),
-             gma::WgmaSettings{1500, 0.1, gma::Update::mirror_descent,
-                               gma::Schedule::inverse}};
-    c.bank = gma::draw_bank(c.mixture, 50, rng);
-    gma::evaluate_bank(c.bank, target, 4096, 1, gma::RoundFn());
-    return c;
+    return configure(gma::Mixture::isotropic(means, 0.03), target, 50, 1500,
+                     0.1, rng);
   }();
   return config;
 }
@@ -126,12 +136,8 @@ const Config& four_modes() {
 
     // 225 components on the box's default grid, M = 30 points each.
     gma::Rng rng(2024);
-    Config c{gma::place_in_box({-6, -6}, {6, 6}, 225, 0.0, rng), gma::Bank(),
-             gma::WgmaSettings{500, 1.0, gma::Update::mirror_descent,
-                               gma::Schedule::inverse}};
-    c.bank = gma::draw_bank(c.mixture, 30, rng);
-    gma::evaluate_bank(c.bank, target, 4096, 1, gma::RoundFn());
-    return c;
+    return configure(gma::place_in_box({-6, -6}, {6, 6}, 225, 0.0, rng),
+                     target, 30, 500, 1.0, rng);
   }();
   return config;
 }
@@ -146,13 +152,9 @@ const Config& modes_10d() {
     gma::Rng rng(7);
     const std::vector<gma::Region> regions = {
         {arma::vec(d, arma::fill::zeros), arma::eye(d, d), 1.0}};
-    Config c{gma::place_in_regions(regions, 360, 1.25, nullptr, rng).mixture,
-             gma::Bank(),
-             gma::WgmaSettings{500, 1.0, gma::Update::mirror_descent,
-                               gma::Schedule::inverse}};
-    c.bank = gma::draw_bank(c.mixture, 30, rng);
-    gma::evaluate_bank(c.bank, target, 4096, 1, gma::RoundFn());
-    return c;
+    return configure(
+        gma::place_in_regions(regions, 360, 1.25, nullptr, rng).mixture,
+        target, 30, 500, 1.0, rng);
   }();
   return config;
 }
