@@ -35,6 +35,19 @@ void boundary(const Context& c, Stage stage, long done, long total) {
   if (c.progress && c.progress(stage, done, total)) throw Stopped();
 }
 
+// The LMA settings of the options.
+LmaSettings lma_settings(const Options& o) {
+  LmaSettings s;
+  s.kappa = o.kappa;
+  s.max_evaluations = o.max_evaluations;
+  s.merge_distance = o.merge_distance;
+  s.eigen_floor = o.eigen_floor;
+  s.max_condition = o.max_condition;
+  s.batch_size = o.batch_size;
+  s.threads = o.threads;
+  return s;
+}
+
 // The weights of the W-GMA fit chosen by options.method.
 arma::vec fit_weights_by_method(const Context& c,
                                 const WeightObjective& objective,
@@ -143,6 +156,27 @@ Fit fit_placed(const Context& c, const Mixture& placed, bool last) {
              : fit_wgma(c, placed);
 }
 
+// Local searches from the cover's best bank points far from the regions
+// (4 at most); the modes they find far from the regions join them.
+// Returns how many joined; a search that finds nothing is no error.
+arma::uword search_from_cover(const Context& c, const RegionPlacement& p,
+                              const Bank& bank, std::vector<Region>& regions,
+                              EvalCounts& spent) {
+  const arma::mat starts = cover_starts(regions, p, bank, 4);
+  if (starts.n_cols == 0) return 0;
+  const CountedTarget counted(c.target);
+  try {
+    const LmaReport r = fit_lma(counted.target(), starts,
+                                lma_settings(c.options), c.logger);
+    add_counts(spent, counted.counts());
+    return add_new_modes(regions, r.mixture);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::target) throw;
+    add_counts(spent, counted.counts());
+    return 0;
+  }
+}
+
 }  // namespace
 
 Fit fit_at_modes(const Context& c, const arma::mat& starts,
@@ -188,30 +222,24 @@ Fit fit_at_modes(const Context& c, const arma::mat& starts,
         10.0 * double(dim + 1), o.eigen_floor, o.max_condition);
     regions = refit.regions;
     least_ess = refit.least_ess;
-    if (refit.found && round + 1 == rounds && rounds < o.adapt_rounds + 2)
+    const arma::uword searched = search_from_cover(c, placed, *f.bank,
+                                                   regions, spent);
+    const bool found = refit.found + searched > 0;
+    if (found && round + 1 == rounds && rounds < o.adapt_rounds + 2)
       ++rounds;
     c.logger.log(LogLevel::info, "regions",
                  cat("round ", round + 1, ": ", regions.size(),
-                     " region(s) (", refit.found, " new, ", refit.dropped,
-                     " dropped), least importance ESS ", least_ess));
+                     " region(s) (", refit.found + searched, " new, ",
+                     refit.dropped, " dropped), least importance ESS ",
+                     least_ess));
   }
 }
 
 Fit fit_laplace(const Context& c, const arma::mat& starts) {
-  const Options& o = c.options;
-
   // Multi-start optimisation, Hessians and Laplace weights.
-  LmaSettings s;
-  s.kappa = o.kappa;
-  s.max_evaluations = o.max_evaluations;
-  s.merge_distance = o.merge_distance;
-  s.eigen_floor = o.eigen_floor;
-  s.max_condition = o.max_condition;
-  s.batch_size = o.batch_size;
-  s.threads = o.threads;
   boundary(c, Stage::optimise, 0, long(starts.n_cols));
-  const LmaReport r = fit_lma(c.target, starts, s, c.logger,
-                              stage_hook(c, Stage::optimise));
+  const LmaReport r = fit_lma(c.target, starts, lma_settings(c.options),
+                              c.logger, stage_hook(c, Stage::optimise));
 
   // The Laplace mixture with its diagnostics.
   Fit fit{r.mixture, nullptr, r.counts, {}};

@@ -112,7 +112,7 @@ RegionPlacement place_in_regions(const std::vector<Region>& regions,
   const arma::uword extra = cover ? cover->size() : 0;
   owner.resize(n + extra);
   if (extra) owner.tail(extra).fill(regions.size());
-  return {with_cover(means, covs, cover), owner};
+  return {with_cover(means, covs, cover), owner, regions.size()};
 }
 
 namespace {
@@ -201,7 +201,7 @@ bool far_from_all(const arma::vec& mean, const arma::mat& cov,
 void promote_cover(const std::vector<Region>& regions,
                    const RegionPlacement& placed, const arma::vec& fitted,
                    RegionRefit& out) {
-  const arma::uvec cover = arma::find(placed.owner == regions.size());
+  const arma::uvec cover = arma::find(placed.owner == placed.regions);
   const double share = 1.0 / double(fitted.n_elem);
   const arma::cube covs = placed.mixture.covariances();
   const arma::uvec order = arma::sort_index(fitted.elem(cover), "descend");
@@ -216,6 +216,48 @@ void promote_cover(const std::vector<Region>& regions,
 }
 
 }  // namespace
+
+arma::mat cover_starts(const std::vector<Region>& regions,
+                       const RegionPlacement& placed, const Bank& bank,
+                       arma::uword k) {
+  // The cover's bank points, best first.
+  const arma::uword m = bank.per_component;
+  const arma::uvec cover = arma::find(placed.owner == placed.regions);
+  std::vector<arma::uword> rows;
+  for (const arma::uword i : cover)
+    for (arma::uword j = 0; j < m; ++j) rows.push_back(i * m + j);
+  const arma::uvec r(rows);
+  const arma::vec lt = bank.log_target.elem(r);
+  const arma::uvec order = arma::sort_index(lt, "descend");
+
+  // Keep the finite ones far from every region, up to k.
+  arma::mat out(bank.points.n_rows, 0);
+  for (arma::uword t = 0; t < order.n_elem && out.n_cols < k; ++t) {
+    if (!std::isfinite(lt[order[t]])) break;
+    const arma::vec x = bank.points.col(r[order[t]]);
+    bool far = true;
+    for (const Region& g : regions)
+      far = far && distance2(x - g.mean, g.cov) >= 9.0;
+    if (far) out.insert_cols(out.n_cols, x);
+  }
+  return out;
+}
+
+arma::uword add_new_modes(std::vector<Region>& regions,
+                          const Mixture& laplace) {
+  double mean_weight = 0.0;
+  for (const Region& g : regions) mean_weight += g.weight;
+  mean_weight = regions.empty() ? 1.0 : mean_weight / regions.size();
+  const arma::cube covs = laplace.covariances();
+  arma::uword added = 0;
+  for (arma::uword j = 0; j < laplace.size(); ++j) {
+    const arma::vec mu = laplace.means().col(j);
+    if (!far_from_all(mu, covs.slice(j), regions)) continue;
+    regions.push_back({mu, covs.slice(j), mean_weight});
+    ++added;
+  }
+  return added;
+}
 
 RegionRefit refit_regions(const std::vector<Region>& regions,
                           const RegionPlacement& placed,

@@ -1,7 +1,6 @@
 // sampler.cpp: one run, from the starting information to the draws.
 #include "gma/sampler.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 
@@ -264,16 +263,8 @@ Fit Sampler::fit(const Context& c) const {
 std::optional<Fit> Sampler::try_modes(const Context& c,
                                       EvalCounts& spent) const {
   // The target, counted here too: a failed search returns no counts.
-  std::atomic<arma::uword> points{0}, invalid{0}, outside{0};
-  const Target counted(dim_, [&](const arma::mat& x, arma::vec& out) {
-    c.target.call(x, out);
-    points += x.n_cols;
-    for (const double v : out) {
-      if (std::isnan(v) || v == arma::datum::inf) ++invalid;
-      if (!(v > -arma::datum::inf) || v == arma::datum::inf) ++outside;
-    }
-  });
-  const Context cc{counted, c.options, c.rng, c.logger, c.progress};
+  const CountedTarget counted(c.target);
+  const Context cc{counted.target(), c.options, c.rng, c.logger, c.progress};
 
   // The placement at the modes; with a box, the box when no search
   // finds a mode (a support much smaller than the box).
@@ -283,7 +274,7 @@ std::optional<Fit> Sampler::try_modes(const Context& c,
     return fit_at_modes(cc, lma_starts(cc), lo, hi);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::target || lower_.is_empty()) throw;
-    add_counts(spent, EvalCounts{points, invalid, outside});
+    add_counts(spent, counted.counts());
     c.logger.log(LogLevel::warning, "sampler",
                  cat("no local search found a mode (", e.what(), "); the ",
                      "components go over the box instead"));

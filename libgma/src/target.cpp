@@ -90,4 +90,19 @@ arma::vec Target::evaluate(const arma::mat& points, arma::uword batch_size,
   return out;
 }
 
+CountedTarget::CountedTarget(const Target& inner)
+    : target_(inner.dim(), [this, &inner](const arma::mat& x, arma::vec& out) {
+        inner.call(x, out);
+        points_ += x.n_cols;
+        for (const double v : out) {
+          const bool invalid = std::isnan(v) || v == arma::datum::inf;
+          if (invalid) ++invalid_;
+          if (invalid || v == -arma::datum::inf) ++outside_;
+        }
+      }) {}
+
+EvalCounts CountedTarget::counts() const {
+  return EvalCounts{points_, invalid_, outside_};
+}
+
 }  // namespace gma

@@ -47,7 +47,8 @@
 #' each mode's Laplace Gaussian N(m, S) gets a share of the components by
 #' its weight, with means spread over 1.25 times its sd and covariance
 #' h^2 S (h the bandwidth of Silverman's rule); a tenth of the components
-#' stay over the box (`cover_fraction`) to catch a missed mode; after one
+#' stay over the box (`cover_fraction`) to catch a missed mode (and up
+#' to 4 more local searches start from their best bank points); after one
 #' fit every mode's mean and covariance are re-estimated by importance
 #' sampling of the bank (`adapt_rounds`, 1) and the components placed
 #' again. Settings `spread` (1.25; 1 for `"wgma-stable"`, whose weights

@@ -25,7 +25,10 @@
 // than its equal share of weight, farther than 3 (Mahalanobis) from every
 // region, becomes a region itself at the next round (refit_regions); a
 // region the fit gives almost no weight (a Laplace region far too wide
-// or in the wrong place) is dropped.
+// or in the wrong place) is dropped. After each fit but the last, up to
+// 4 more local searches start from the cover's best bank points far from
+// every region (cover_starts), and the modes they find far from the
+// regions join them (add_new_modes).
 //
 // After a W-GMA fit on such components each region is re-estimated from
 // the bank (refit_regions): its mean and covariance by self-normalised
@@ -58,6 +61,7 @@ struct RegionPlacement {
   Mixture mixture;
   arma::uvec owner;  // owner[i]: the region of component i; the number
                      // of regions for a cover component
+  arma::uword regions = 0;  // the number of regions placed
 };
 
 // The regions of a Laplace mixture: one per component.
@@ -104,6 +108,20 @@ RegionRefit refit_regions(const std::vector<Region>& regions,
                           const arma::vec& fitted, const Bank& bank,
                           double min_ess, double eigen_floor,
                           double max_condition);
+
+// Up to k bank points of the cover's components, by decreasing log p~,
+// with a finite log p~ and farther than 3 (in its metric) from every
+// region: starts for more local searches, where a mode the first ones
+// missed may show (dim x k or fewer).
+arma::mat cover_starts(const std::vector<Region>& regions,
+                       const RegionPlacement& placed, const Bank& bank,
+                       arma::uword k);
+
+// The modes of a Laplace mixture that are farther than 3 from every
+// region (in the metric of either) added as regions, each with the mean
+// weight of the regions; returns how many were added.
+arma::uword add_new_modes(std::vector<Region>& regions,
+                          const Mixture& laplace);
 
 }  // namespace gma
 

@@ -10,6 +10,7 @@
 #ifndef GMA_TARGET_HPP
 #define GMA_TARGET_HPP
 
+#include <atomic>
 #include <functional>
 
 #include "gma/arma.hpp"
@@ -55,6 +56,23 @@ class Target {
 
   arma::uword dim_;
   BatchFn fn_;
+};
+
+// A target that counts every value passing through it (thread-safe), for
+// work that may fail without returning its counts. Not copyable: its
+// target refers to it.
+class CountedTarget {
+ public:
+  explicit CountedTarget(const Target& inner);
+  CountedTarget(const CountedTarget&) = delete;
+  CountedTarget& operator=(const CountedTarget&) = delete;
+
+  const Target& target() const { return target_; }
+  EvalCounts counts() const;
+
+ private:
+  std::atomic<arma::uword> points_{0}, invalid_{0}, outside_{0};
+  Target target_;
 };
 
 }  // namespace gma
