@@ -251,8 +251,9 @@ GMA_API int gma_get_param(const gma_sampler *s, const char *name,
  *               components with weights fitted by W-GMA; "em": population
  *               EM with importance weights and full covariances
  *   schedule    "auto" (default: "backtracking" for wgma-pgd with the
- *               placement at the modes, else "inverse"), "inverse" (eta0 / k), "inverse-sqrt"
- *               (eta0 / sqrt k) or "backtracking" (each step from twice
+ *               placement at the modes, else "inverse"), "inverse"
+ *               (eta0 / k), "inverse-sqrt" (eta0 / sqrt k) or
+ *               "backtracking" (each step from twice
  *               the last accepted one, eta0 at first, halved until the
  *               estimate of KL(q || p) decreases enough: Armijo's rule)
  *   resampling  "stratified" (default: a component by weight, then one of
@@ -389,9 +390,10 @@ GMA_API int gma_get_covariances(const gma_sampler *s, double *out, int n);
  * E_q[log p~ - log q], a lower bound of log Z up to its Monte Carlo error);
  * wgma-refine also stage1_elbo. LMA: modes, failed_starts; so does the
  * placement at the modes, with regions (the modes' Gaussians of the last
- * fit) and region_min_ess (their least importance ESS at the last refit). EM: em_min_ess,
- * em_last_ess, em_degenerate_iterations (iterations whose importance
- * weights were degenerate and were tempered; a warning is logged).
+ * fit) and region_min_ess (their least importance ESS at the last
+ * refit). EM: em_min_ess, em_last_ess, em_degenerate_iterations
+ * (iterations whose importance weights were degenerate and were tempered;
+ * a warning is logged).
  */
 GMA_API int gma_get_diagnostic(const gma_sampler *s, const char *name,
                                double *value);
