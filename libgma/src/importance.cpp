@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gma/error.hpp"
+#include "gma/math.hpp"
 #include "gma/resample.hpp"
 
 namespace gma {
@@ -71,22 +72,6 @@ arma::mat resample_importance(const ImportanceCheck& check, arma::uword m,
   return check.draws.cols(idx);
 }
 
-namespace {
-
-// The mean and covariance of a mixture.
-void mixture_moments(const Mixture& q, arma::vec& mean, arma::mat& cov) {
-  const arma::vec& w = q.weights();
-  const arma::cube covs = q.covariances();
-  mean = q.means() * w;
-  cov.zeros(q.dim(), q.dim());
-  for (arma::uword i = 0; i < q.size(); ++i) {
-    const arma::vec d = q.means().col(i) - mean;
-    cov += w[i] * (covs.slice(i) + d * d.t());
-  }
-}
-
-}  // namespace
-
 MomentGap moment_gap(const ImportanceCheck& check, const Mixture& q) {
   // Too few effective draws to estimate a covariance: no gap.
   const arma::uword d = q.dim();
@@ -99,17 +84,16 @@ MomentGap moment_gap(const ImportanceCheck& check, const Mixture& q) {
   arma::vec w = arma::exp(lw - lw.max());
   w.elem(arma::find_nonfinite(w)).zeros();
   w /= arma::accu(w);
-  const arma::mat& x = check.draws;
-  const arma::vec mean_p = x * w;
-  const arma::mat centred = x.each_col() - mean_p;
-  const arma::mat cov_p = (centred.each_row() % w.t()) * centred.t();
+  arma::vec mean_p;
+  arma::mat cov_p;
+  weighted_moments(check.draws, w, mean_p, cov_p);
   arma::mat l;
   if (!arma::chol(l, arma::symmatu(cov_p), "lower")) return gap;
 
   // q's exact moments, whitened by the target's.
   arma::vec mean_q;
   arma::mat cov_q;
-  mixture_moments(q, mean_q, cov_q);
+  q.moments(mean_q, cov_q);
   const arma::mat li = arma::inv(arma::trimatl(l));
   const arma::vec eig = arma::eig_sym(arma::symmatu(li * cov_q * li.t()));
 

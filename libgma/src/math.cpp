@@ -39,4 +39,11 @@ double entropy(const arma::vec& w) {
   return h;
 }
 
+void weighted_moments(const arma::mat& x, const arma::vec& w,
+                      arma::vec& mean, arma::mat& cov) {
+  mean = x * w;
+  const arma::mat centred = x.each_col() - mean;
+  cov = (centred.each_row() % w.t()) * centred.t();
+}
+
 }  // namespace gma

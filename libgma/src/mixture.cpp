@@ -192,4 +192,15 @@ arma::cube Mixture::covariances() const {
   return c;
 }
 
+void Mixture::moments(arma::vec& mean, arma::mat& cov) const {
+  // Mean: the weighted means; covariance: within plus between components.
+  const arma::cube covs = covariances();
+  mean = means_ * weights_;
+  cov.zeros(dim(), dim());
+  for (arma::uword i = 0; i < size(); ++i) {
+    const arma::vec d = means_.col(i) - mean;
+    cov += weights_[i] * (covs.slice(i) + d * d.t());
+  }
+}
+
 }  // namespace gma

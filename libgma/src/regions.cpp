@@ -117,6 +117,15 @@ RegionPlacement place_in_regions(const std::vector<Region>& regions,
 
 namespace {
 
+// The components comps of a mixture, at equal weights.
+Mixture sub_mixture(const Mixture& mixture, const arma::uvec& comps) {
+  const arma::cube all = mixture.covariances();
+  arma::cube covs(mixture.dim(), mixture.dim(), comps.n_elem);
+  for (arma::uword k = 0; k < comps.n_elem; ++k)
+    covs.slice(k) = all.slice(comps[k]);
+  return Mixture::full(mixture.means().cols(comps), covs);
+}
+
 // Self-normalised importance estimate of one region from its bank
 // points, a sample of the equal-weight mixture of its components.
 Region refit_one(const Region& old, const arma::uvec& comps,
@@ -128,12 +137,7 @@ Region refit_one(const Region& old, const arma::uvec& comps,
     rows.subvec(k * m, k * m + m - 1) =
         arma::regspace<arma::uvec>(comps[k] * m, comps[k] * m + m - 1);
   const arma::mat z = bank.points.cols(rows);
-  const arma::cube all = placed.covariances();
-  arma::cube covs(placed.dim(), placed.dim(), comps.n_elem);
-  for (arma::uword k = 0; k < comps.n_elem; ++k)
-    covs.slice(k) = all.slice(comps[k]);
-  const Mixture own = Mixture::full(placed.means().cols(comps), covs);
-  const arma::vec log_q = own.log_density(z);
+  const arma::vec log_q = sub_mixture(placed, comps).log_density(z);
 
   // Normalised importance weights and their ESS.
   arma::vec lw = bank.log_target.elem(rows) - log_q;
@@ -147,9 +151,7 @@ Region refit_one(const Region& old, const arma::uvec& comps,
 
   // The weighted mean and covariance.
   Region r = old;
-  r.mean = z * w;
-  const arma::mat centred = z.each_col() - r.mean;
-  r.cov = (centred.each_row() % w.t()) * centred.t();
+  weighted_moments(z, w, r.mean, r.cov);
   return r;
 }
 
@@ -157,18 +159,12 @@ Region refit_one(const Region& old, const arma::uvec& comps,
 // weights; the old region if the fit gave them no weight.
 Region fitted_moments(const Region& old, const arma::uvec& comps,
                       const Mixture& placed, const arma::vec& fitted) {
-  arma::vec w = fitted.elem(comps);
+  const arma::vec w = fitted.elem(comps);
   if (!(arma::accu(w) > 0.0)) return old;
-  w /= arma::accu(w);
-  const arma::mat mu = placed.means().cols(comps);
-  const arma::cube covs = placed.covariances();
+  Mixture own = sub_mixture(placed, comps);
+  own.set_weights(w / arma::accu(w));
   Region r = old;
-  r.mean = mu * w;
-  r.cov.zeros();
-  for (arma::uword k = 0; k < comps.n_elem; ++k) {
-    const arma::vec d = mu.col(k) - r.mean;
-    r.cov += w[k] * (covs.slice(comps[k]) + d * d.t());
-  }
+  own.moments(r.mean, r.cov);
   return r;
 }
 

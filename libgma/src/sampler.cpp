@@ -9,6 +9,7 @@
 #include "gma/math.hpp"
 #include "gma/placement.hpp"
 #include "gma/psis.hpp"
+#include "gma/regions.hpp"
 #include "gma/resample.hpp"
 
 namespace gma {
@@ -20,14 +21,6 @@ arma::uword checked_dim(arma::uword dim) {
   if (dim == 0)
     fail(ErrorKind::argument, "gma::Sampler", "dim (0) must be at least 1");
   return dim;
-}
-
-
-// Half-widths of a Laplace mixture's region: mu +- 6 sd over components.
-void laplace_box(const Mixture& m, arma::vec& lower, arma::vec& upper) {
-  const arma::mat sd = arma::sqrt(m.variances());
-  lower = arma::min(m.means() - 6.0 * sd, 1);
-  upper = arma::max(m.means() + 6.0 * sd, 1);
 }
 
 }  // namespace
@@ -240,7 +233,7 @@ Mixture Sampler::start_mixture(const Context& c, EvalCounts& spent) const {
   } else {
     const Fit local = fit_laplace(c, lma_starts(c));
     add_counts(spent, local.counts);
-    laplace_box(local.mixture, lo, hi);
+    regions_box(laplace_regions(local.mixture), lo, hi);
     c.logger.log(LogLevel::info, "sampler",
                  cat("box from ", local.mixture.size(), " local mode(s)"));
   }

@@ -29,18 +29,6 @@ double log_gaussian(const arma::vec& x) {
   return -0.5 * arma::dot(d, precision * d);
 }
 
-// The mean and covariance of a weighted mixture.
-void mixture_moments(const gma::Mixture& m, arma::vec& mean, arma::mat& cov) {
-  const arma::vec& w = m.weights();
-  mean = m.means() * w;
-  cov.zeros(m.dim(), m.dim());
-  const arma::cube covs = m.covariances();
-  for (arma::uword i = 0; i < m.size(); ++i) {
-    const arma::vec d = m.means().col(i) - mean;
-    cov += w[i] * (covs.slice(i) + d * d.t());
-  }
-}
-
 }  // namespace
 
 TEST(Regions, BandwidthIsSilvermansRuleCappedAtOne) {
@@ -88,7 +76,7 @@ TEST(Regions, PlacedCloudHasTheRegionsCovarianceTimesTheSpreadSquared) {
       p.mixture.means().cols(0, 3999), covs.slices(0, 3999));
   arma::vec mean;
   arma::mat cov;
-  mixture_moments(own, mean, cov);
+  own.moments(mean, cov);
   const arma::mat s = gaussian_cov();
   for (arma::uword k = 0; k < 3; ++k) {
     EXPECT_NEAR(mean[k], kMean[k], 0.1 * std::sqrt(s(k, k)));

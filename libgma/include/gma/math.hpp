@@ -16,6 +16,11 @@ arma::vec log_sum_exp_rows(const arma::mat& a);
 // clamped to the last entry: inverse-CDF sampling for u in [0, total).
 arma::uword search_cumulative(const arma::vec& cumulative, double u);
 
+// The mean and covariance of the columns of x under weights w (one per
+// column, non-negative, summing to 1).
+void weighted_moments(const arma::mat& x, const arma::vec& w,
+                      arma::vec& mean, arma::mat& cov);
+
 // Entropy -sum w log w of a probability vector (0 log 0 = 0).
 double entropy(const arma::vec& w);
 

@@ -58,6 +58,9 @@ class Mixture {
   // The covariance matrices, dim x dim x N.
   arma::cube covariances() const;
 
+  // The mixture's own mean and covariance (under its weights).
+  void moments(arma::vec& mean, arma::mat& cov) const;
+
  private:
   enum class Kind { isotropic, diagonal, full };
 
